@@ -1,0 +1,53 @@
+# Delarum's commands. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test check lint stop messages bench clean
+
+# Dependencies are pinned in pyproject.toml; the stamp files re-install when it changes.
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+## run: install, start the embedded database, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: install what the tests need (Chromium included), check code quality, run the whole suite
+test: $(VENV)/.installed-test $(CHROMIUM) lint
+	$(PY) -m pytest
+
+## lint: ruff, mypy and the import contracts
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+## stop: stop the embedded PostgreSQL server (it keeps running between commands otherwise)
+stop: $(VENV)/.installed
+	$(PY) -m portal.embedded_db stop
+
+## messages: extract translatable strings into the .po files and compile them
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+clean: stop
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,274 @@
+"""What is shared: knowledge areas and the open learning resources curated in them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from resources.languages import AUTONYMS, LANGUAGE_CHOICES, text_direction
+from resources.licenses import LICENSE_CHOICES, LICENSES, License
+from teams.models import LearningTeam, Library
+
+
+class Status(models.TextChoices):
+    """Where a resource is in its life: only published ones reach the public."""
+
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+class Audience(models.TextChoices):
+    CHILDREN = "children", _("children")
+    YOUTH = "youth", _("young people")
+    ADULTS = "adults", _("adults")
+    SENIORS = "seniors", _("seniors")
+    NEWCOMERS = "newcomers", _("newcomers")
+    TEACHERS = "teachers", _("teachers")
+    LIBRARY_STAFF = "library_staff", _("library staff")
+
+
+class Kind(models.TextChoices):
+    ARTICLE = "article", _("article")
+    VIDEO = "video", _("video")
+    PODCAST = "podcast", _("podcast")
+    COURSE = "course", _("online course")
+    EXERCISE = "exercise", _("exercise")
+    GUIDE = "guide", _("guide")
+    EBOOK = "ebook", _("e-book")
+    TOOL = "tool", _("tool")
+    WEBSITE = "website", _("website")
+
+
+class ChoiceArrayField(ArrayField):
+    """An array of choices, edited as a set of checkboxes."""
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        defaults: dict[str, Any] = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        # Skip ArrayField.formfield, which would build a comma-separated text field.
+        return super(ArrayField, self).formfield(**defaults)
+
+
+class KnowledgeArea(models.Model):
+    """A subject field patrons browse by, looked after by one or more learning teams."""
+
+    name = models.CharField(_("name (Swedish)"), max_length=120)
+    name_da = models.CharField(_("name (Danish)"), max_length=120, blank=True)
+    name_nb = models.CharField(_("name (Norwegian Bokmål)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in web addresses."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("A sentence or two shown on the area's page.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("Leave empty for a top-level area."),
+    )
+    teams = models.ManyToManyField(
+        LearningTeam,
+        verbose_name=_("responsible learning teams"),
+        related_name="knowledge_areas",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("knowledge area")
+        verbose_name_plural = _("knowledge areas")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="resources_area_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:area", kwargs={"slug": self.slug})
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active interface language, falling back to Swedish."""
+        language = translation.get_language() or "sv"
+        return getattr(self, f"name_{language}", "") or self.name
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def published(self) -> ResourceQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_area(self, area: KnowledgeArea) -> ResourceQuerySet:
+        return self.filter(areas=area)
+
+    def newest_first(self) -> ResourceQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ResourceQuerySet:
+        """What a list of resource cards shows: the curating library and the areas."""
+        return self.select_related("library").prefetch_related(
+            models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name"))
+        )
+
+    def for_detail(self) -> ResourceQuerySet:
+        return self.select_related("library", "team").prefetch_related(
+            models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name")),
+            "tags",  # type: ignore[misc]  # django-stubs does not know taggit's manager
+        )
+
+
+class Resource(models.Model):
+    """An open learning resource, curated by a library (and usually one of its learning teams)."""
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True, help_text=_("Used in web addresses."))
+    summary = models.CharField(
+        _("summary"), max_length=400, help_text=_("One or two sentences shown in lists and search results.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the resource offers and how to use it.")
+    )
+    url = models.URLField(
+        _("web address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the resource lives. Give a web address or a file."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="resources/%Y/",
+        blank=True,
+        help_text=_("Upload the resource itself if it has no web address."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
+    language = models.CharField(
+        _("language"),
+        max_length=20,
+        choices=LANGUAGE_CHOICES,
+        help_text=_("The language the resource itself is written or spoken in."),
+    )
+    audiences = ChoiceArrayField(
+        models.CharField(max_length=20, choices=Audience.choices),
+        verbose_name=_("audiences"),
+        default=list,
+        blank=True,
+        help_text=_("Who the resource is made for."),
+    )
+    license = models.CharField(
+        _("licence"),
+        max_length=40,
+        choices=LICENSE_CHOICES,
+        help_text=_("The resource's licence, as an SPDX identifier."),
+    )
+    creator = models.CharField(_("creator"), max_length=200, blank=True, help_text=_("Who made the resource."))
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.PROTECT, related_name="resources")
+    team = models.ForeignKey(
+        LearningTeam,
+        verbose_name=_("learning team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+    )
+    areas = models.ManyToManyField(
+        KnowledgeArea, verbose_name=_("knowledge areas"), related_name="resources", blank=True
+    )
+    tags = TaggableManager(_("tags"), blank=True, help_text=_("Comma-separated keywords."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="resources_resource_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="resources_resource_kind_valid"),
+            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="resources_resource_has_url_or_file"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="resources_resource_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="resources_status_published"),
+            GinIndex(fields=["audiences"], name="resources_audiences_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # The first publication is dated here so the invariant above always holds.
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.url and not self.file:
+            raise ValidationError({"url": _("Give a web address or upload a file.")})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+    @property
+    def language_autonym(self) -> str:
+        return AUTONYMS.get(self.language, self.language)
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels.get(audience, audience)) for audience in self.audiences]
+
+    @property
+    def license_info(self) -> License | None:
+        return LICENSES.get(self.license)
+
+    @property
+    def link(self) -> str:
+        """Where "open the resource" goes: the web address, or the uploaded file."""
+        return self.url or (self.file.url if self.file else "")
+
+    def related(self, limit: int = 4) -> ResourceQuerySet:
+        """Other published resources sharing a knowledge area, most recent first."""
+        return (
+            Resource.objects.published()
+            .filter(areas__in=self.areas.all())
+            .exclude(pk=self.pk)
+            .distinct()
+            .newest_first()
+            .select_related("library")[:limit]
+        )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from resources import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("resources/", views.ResourceListView.as_view(), name="list"),
+    path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
+    path("areas/", views.AreaListView.as_view(), name="areas"),
+    path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.views.generic import DetailView, ListView
+
+from teams.models import LearningTeam
+
+
+class TeamListView(ListView):
+    template_name = "teams/team_list.html"
+    context_object_name = "teams"
+
+    def get_queryset(self) -> QuerySet[LearningTeam]:
+        return LearningTeam.objects.for_listing().prefetch_related("knowledge_areas")
+
+
+class TeamDetailView(DetailView):
+    template_name = "teams/team_detail.html"
+    context_object_name = "team"
+
+    def get_queryset(self) -> QuerySet[LearningTeam]:
+        return LearningTeam.objects.for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        team = self.object
+        # The team's resources are reached through reverse relations, so this app needs no import of
+        # `resources`; the related managers bring that app's queryset methods along.
+        return super().get_context_data(
+            areas=team.knowledge_areas.order_by("name"),
+            resources=team.resources.published().for_listing().newest_first()[:12],
+            **kwargs,
+        )

@@ -1,0 +1,1 @@
+"""Shared fixtures. The database is the embedded PostgreSQL server (or DATABASE_URL's), never SQLite."""
