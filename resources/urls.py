@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from resources import views
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
     path("areas/", views.AreaListView.as_view(), name="areas"),
     path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    # Tag slugs keep their letters (släktforskning, søknad), so the pattern accepts Unicode word characters.
+    re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagDetailView.as_view(), name="tag"),
 ]
