@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Count, ForeignKey, QuerySet
+from django.db.models import Count, ForeignKey, QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     library_field: str | None = "library"
     team_field: str | None = "team"
+    # A web address typed without a scheme means https (Django 6's default).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return visible_to(
