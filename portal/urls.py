@@ -3,8 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal import views
+
+admin.site.site_header = _("Delarum for library staff")
+admin.site.site_title = _("Delarum staff")
+admin.site.index_title = _("What would you like to work on?")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
