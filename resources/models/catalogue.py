@@ -1,4 +1,4 @@
-"""What is shared: knowledge areas and the open learning resources curated in them."""
+"""The catalogue: knowledge areas and the open learning resources curated in them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -197,6 +198,9 @@ class Resource(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept by database triggers (migration 0002) from the title, tags, areas, summary and description,
+    # stemmed in the resource's own language; never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
 
@@ -216,6 +220,7 @@ class Resource(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="resources_status_published"),
             GinIndex(fields=["audiences"], name="resources_audiences_gin"),
+            GinIndex(fields=["search_vector"], name="resources_search_vector_gin"),
         ]
 
     def __str__(self) -> str:

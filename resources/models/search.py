@@ -1,0 +1,80 @@
+"""What search knows besides the resources themselves: equivalent terms across languages, and the vocabulary."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class TermLanguage(models.TextChoices):
+    SWEDISH = "sv", _("Swedish")
+    DANISH = "da", _("Danish")
+    BOKMAL = "nb", _("Norwegian Bokmål")
+    NYNORSK = "nn", _("Norwegian Nynorsk")
+    ENGLISH = "en", _("English")
+
+
+class TermGroup(models.Model):
+    """Words that mean the same in the Scandinavian languages and English (källkritik, kildekritik, ...).
+
+    A query containing one of them also finds resources that use the others.
+    """
+
+    concept = models.CharField(
+        _("concept"),
+        max_length=120,
+        unique=True,
+        help_text=_("A short name for what the terms mean, for staff (usually the English term)."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Anything other curators should know."))
+
+    class Meta:
+        verbose_name = _("term group")
+        verbose_name_plural = _("term groups")
+        ordering = ["concept"]
+
+    def __str__(self) -> str:
+        return self.concept
+
+
+class Term(models.Model):
+    group = models.ForeignKey(TermGroup, verbose_name=_("term group"), on_delete=models.CASCADE, related_name="terms")
+    language = models.CharField(_("language"), max_length=2, choices=TermLanguage.choices)
+    text = models.CharField(
+        _("term"), max_length=120, help_text=_("In its basic form, lower case: “källkritik”, “jobbsøknad”.")
+    )
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["group", "language", "text"]
+        constraints = [
+            models.UniqueConstraint("group", "language", Lower("text"), name="resources_term_once_per_group"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=TermLanguage.values), name="resources_term_language_valid"
+            ),
+        ]
+        indexes = [models.Index(Lower("text"), name="resources_term_text_lower")]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.language})"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in published or draft resources, kept by database triggers.
+
+    Search uses it to correct typos ("progamering") and to join split compounds ("släkt forskning").
+    """
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        ordering = ["word"]
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="resources_searchword_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
