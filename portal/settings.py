@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "csp",
-    "django_filters",
     "taggit",
     "teams",
     "resources",

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from resources.models import Resource
-from resources.views import areas_with_counts
+from resources.selectors import areas_with_counts
 
 NEWEST_ON_HOME = 6
 

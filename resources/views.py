@@ -2,36 +2,58 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
-from django_filters.views import FilterView
 from taggit.models import Tag
 
-from resources.filters import ResourceFilter
-from resources.models import KnowledgeArea, Resource, Status
+from resources.facets import KnownCount, facet_links
+from resources.forms import ResourceSearchForm
+from resources.models import KnowledgeArea, Resource
+from resources.search import snippets
+from resources.selectors import areas_with_counts, search_resources
 
 PAGE_SIZE = 20
 
 
-def areas_with_counts() -> QuerySet[KnowledgeArea]:
-    """Top-level knowledge areas with the number of published resources in each."""
-    return (
-        KnowledgeArea.objects.filter(parent=None)
-        .annotate(resource_count=Count("resources", filter=Q(resources__status=Status.PUBLISHED)))
-        .order_by("name")
-    )
+class ResourceListView(ListView):
+    """Browse and search the published resources: a search box, filters with counts, sorting, pages."""
 
-
-class ResourceListView(FilterView):
-    filterset_class = ResourceFilter
     template_name = "resources/resource_list.html"
     paginate_by = PAGE_SIZE
-    # An invalid filter value shows its message beside the field and no results, rather than everything.
-    strict = True
+    context_object_name = "resources"
 
     def get_queryset(self) -> QuerySet[Resource]:
-        return Resource.objects.published().for_listing().newest_first()
+        areas = list(KnowledgeArea.objects.order_by("name"))
+        self.form = ResourceSearchForm(self.request.GET, areas=areas)
+        if not self.form.is_valid():
+            # The errors are shown beside the fields; what was typed stays in them.
+            self.search = None
+            return Resource.objects.none()
+        self.search = search_resources(
+            self.form.cleaned_data,
+            areas=self.form.areas,
+            sort=self.form.chosen_sort,
+            cross_language=self.form.cross_language,
+        )
+        return self.search.results.for_listing()  # type: ignore[attr-defined]
+
+    def paginate_queryset(self, queryset: QuerySet[Resource], page_size: int) -> Any:  # type: ignore[override]
+        # The facet query has already counted the results; the paginator need not count again.
+        if self.search is not None:
+            queryset = KnownCount(queryset, self.search.total)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=self.form, search=self.search, **kwargs)
+        if self.search is not None:
+            context["facets"] = facet_links(self.search.facets, self.form, self.request.GET)
+            if self.search.query:
+                page = context["resources"]
+                found = snippets(Resource, [resource.pk for resource in page], self.search.query, field_name="summary")
+                for resource in page:
+                    resource.snippet = found.get(resource.pk)
+        return context
 
 
 class ResourceDetailView(DetailView):

@@ -1,0 +1,302 @@
+"""Search that understands the Scandinavian languages, on PostgreSQL full-text search.
+
+Every searchable table keeps a ``search_vector`` column, maintained by database triggers and stemmed
+in each record's own language (see migration ``resources.0003``). A query is *understood* once:
+
+- each word is stemmed with the Swedish, Danish, Norwegian, English and simple configurations, so
+  *biblioteken*, *bibliotekerne* and *bibliotekene* all reach the lexeme ``bibliotek``;
+- with cross-language matching on, each word (or pair of words) found in the curated term table
+  brings its equivalents in the other languages (*källkritik* → *kildekritik*, *kildekritikk*);
+- a word the indexed vocabulary does not know is corrected by trigram similarity (*progamering* →
+  *programmering*), and two words typed apart are joined when the vocabulary knows the compound
+  (*släkt forskning* → *släktforskning*).
+
+Each word with its alternatives is a *concept*. A record matches when it matches any concept, so a
+long natural question does not need every word to be present; records matching more concepts, and
+matching them in their title, tags and knowledge areas rather than the description, rank first.
+
+The same understood query filters, ranks, counts facets and highlights snippets on any queryset
+whose model has a ``search_vector`` column (resources, school offers, exchange-bank entries).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from itertools import pairwise
+from operator import or_
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# The configurations every word is stemmed with: the languages records are indexed in.
+CONFIGS = ("swedish", "danish", "norwegian", "english", "simple")
+# Weights of the vector's sections D (description), C (summary), B (tags, areas), A (title).
+WEIGHTS = [0.1, 0.3, 0.7, 1.0]
+MAX_WORDS = 12
+MAX_QUERY_LENGTH = 200
+TYPO_SIMILARITY = 0.5
+TYPO_MIN_LENGTH = 5
+TYPO_ALTERNATIVES = 2
+# Highlight markers: control characters that cannot occur in stored text, replaced after escaping.
+MARK_START, MARK_END = "\x02", "\x03"
+WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea of the query: the word(s) typed and what else they may be written as."""
+
+    typed: str
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.typed, *self.alternatives)
+
+    def tsquery(self) -> SearchQuery:
+        """Any spelling, stemmed in any of the indexed languages."""
+        queries = [
+            SearchQuery(spelling, config=config, search_type="plain")
+            for spelling in self.spellings
+            for config in CONFIGS
+        ]
+        return reduce(or_, queries)
+
+
+@dataclass(frozen=True)
+class UnderstoodQuery:
+    text: str
+    concepts: tuple[Concept, ...]
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.concepts)
+
+    def tsquery(self) -> SearchQuery:
+        return reduce(or_, (concept.tsquery() for concept in self.concepts))
+
+    def suggestion(self) -> str:
+        """The query with its words corrected, for "did you mean"; empty when nothing was corrected."""
+        if not self.corrections:
+            return ""
+        return " ".join(self.corrections.get(word, word) for word in words_of(self.text))
+
+
+def words_of(text: str) -> list[str]:
+    return [word.lower() for word in WORD.findall(text[:MAX_QUERY_LENGTH])][:MAX_WORDS]
+
+
+def understand(text: str, *, cross_language: bool = True, similarity: float = TYPO_SIMILARITY) -> UnderstoodQuery:
+    """Turn what a person typed into concepts, with one round trip to the database."""
+    words = words_of(text)
+    if not words:
+        return UnderstoodQuery(text=text, concepts=())
+    pairs = [f"{first} {second}" for first, second in pairwise(words)]
+    known, similar, compounds, equivalents = _look_up(
+        words, pairs, cross_language=cross_language, similarity=similarity
+    )
+
+    concepts: list[Concept] = []
+    corrections: dict[str, str] = {}
+    skip_next = False
+    for index, word in enumerate(words):
+        if skip_next:
+            skip_next = False
+            continue
+        pair = pairs[index] if index < len(pairs) else None
+        if pair and (pair in compounds or pair in equivalents):
+            # Two words that mean one thing: "släkt forskning", "source criticism".
+            alternatives = [compounds[pair]] if pair in compounds else []
+            alternatives += equivalents.get(pair, [])
+            concepts.append(Concept(pair, tuple(dict.fromkeys(alternatives))))
+            skip_next = True
+            continue
+        alternatives = list(equivalents.get(word, []))
+        if word not in known and similar.get(word):
+            corrections[word] = similar[word][0]
+            for correction in similar[word]:
+                alternatives += [correction, *equivalents.get(correction, [])]
+        concepts.append(Concept(word, tuple(dict.fromkeys(a for a in alternatives if a != word))))
+    return UnderstoodQuery(text=text, concepts=tuple(concepts), corrections=corrections)
+
+
+def _look_up(
+    words: list[str], pairs: list[str], *, cross_language: bool, similarity: float
+) -> tuple[set[str], dict[str, list[str]], dict[str, str], dict[str, list[str]]]:
+    """Which words the vocabulary knows, close spellings of those it does not, joined compounds,
+    and term-table equivalents, all in one query."""
+    joined = {pair: pair.replace(" ", "") for pair in pairs}
+    sql = """
+        WITH typed(word) AS (SELECT unnest(%(words)s::text[])),
+        known_words AS (
+            SELECT word FROM resources_searchword WHERE word = ANY(%(words)s)
+        ),
+        close_words AS (
+            SELECT typed.word, candidate.word AS correction
+              FROM typed
+              CROSS JOIN LATERAL (
+                  SELECT sw.word FROM resources_searchword sw
+                   WHERE sw.word %% typed.word AND similarity(sw.word, typed.word) >= %(similarity)s
+                   ORDER BY similarity(sw.word, typed.word) DESC, sw.word
+                   LIMIT %(alternatives)s
+              ) AS candidate
+             WHERE length(typed.word) >= %(min_length)s
+               AND NOT EXISTS (SELECT 1 FROM known_words WHERE known_words.word = typed.word)
+        ),
+        compound_words AS (
+            SELECT word FROM resources_searchword WHERE word = ANY(%(joined)s)
+        ),
+        phrases(phrase) AS (
+            SELECT unnest(%(phrases)s::text[])
+        ),
+        matching_groups AS (
+            SELECT DISTINCT phrases.phrase, term.group_id
+              FROM phrases
+              JOIN resources_term term
+                ON %(cross_language)s
+               AND strip(to_tsvector(resources_search_config(term.language), term.text))
+                 = strip(to_tsvector(resources_search_config(term.language), phrases.phrase))
+        )
+        SELECT 'known', word, NULL FROM known_words
+        UNION ALL SELECT 'similar', word, correction FROM close_words
+        UNION ALL SELECT 'compound', word, NULL FROM compound_words
+        UNION ALL
+        SELECT 'equivalent', matching_groups.phrase, lower(other.text)
+          FROM matching_groups
+          JOIN resources_term other ON other.group_id = matching_groups.group_id
+    """
+    # Typo corrections are looked up in the term table too, so "kildekrittik" also finds "källkritik".
+    phrases = [*words, *pairs]
+    params: dict[str, Any] = {
+        "words": words,
+        "joined": list(joined.values()),
+        "phrases": phrases,
+        "similarity": similarity,
+        "alternatives": TYPO_ALTERNATIVES,
+        "min_length": TYPO_MIN_LENGTH,
+        "cross_language": cross_language,
+    }
+    known: set[str] = set()
+    similar: dict[str, list[str]] = {}
+    compound_words: set[str] = set()
+    equivalents: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, word, other in rows:
+        if kind == "known":
+            known.add(word)
+        elif kind == "similar":
+            similar.setdefault(word, []).append(other)
+        elif kind == "compound":
+            compound_words.add(word)
+        elif other != word:
+            equivalents.setdefault(word, []).append(other)
+    compounds = {pair: compound for pair, compound in joined.items() if compound in compound_words}
+    if cross_language and similar:
+        corrected = [correction for corrections in similar.values() for correction in corrections]
+        for correction, others in _equivalents_of(corrected).items():
+            equivalents.setdefault(correction, []).extend(others)
+    return known, similar, compounds, equivalents
+
+
+def _equivalents_of(words: Sequence[str]) -> dict[str, list[str]]:
+    sql = """
+        SELECT phrase, lower(other.text)
+          FROM unnest(%s::text[]) AS phrase
+          JOIN resources_term term
+            ON strip(to_tsvector(resources_search_config(term.language), term.text))
+             = strip(to_tsvector(resources_search_config(term.language), phrase))
+          JOIN resources_term other ON other.group_id = term.group_id AND lower(other.text) <> phrase
+    """
+    found: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(words)])
+        for word, other in cursor.fetchall():
+            found.setdefault(word, []).append(other)
+    return found
+
+
+def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
+    """Records matching any concept, annotated with ``rank`` (highest first when ordered by it)."""
+    tsquery = query.tsquery()
+    rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1))
+    # Matching more of the concepts counts for more than matching one concept often.
+    coverage: Any = reduce(
+        lambda total, matched: total + matched,  # type: ignore[arg-type,return-value]
+        (
+            Func(
+                F("search_vector"),
+                concept.tsquery(),
+                template="(%(expressions)s)::int",
+                arg_joiner=" @@ ",
+                output_field=IntegerField(),
+            )
+            for concept in query.concepts
+        ),
+    )
+    return queryset.filter(search_vector=tsquery).annotate(
+        rank=Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
+    )
+
+
+def snippets(model: type[Any], ids: Iterable[int], query: UnderstoodQuery, *, field_name: str) -> dict[int, SafeString]:
+    """Highlighted excerpts of ``field_name`` for the given records, safe to put on a page.
+
+    The text is escaped first; only our own <mark> elements are markup.
+    """
+    rows = (
+        model.objects.filter(pk__in=list(ids))
+        .annotate(
+            snippet=SearchHeadline(
+                field_name,
+                query.tsquery(),
+                config=Func(F("language"), function="resources_search_config"),
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                # Summaries are short: show all of it, with the matches marked.
+                highlight_all=True,
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    return {pk: highlight(snippet) for pk, snippet in rows}
+
+
+def highlight(snippet: str) -> SafeString:
+    marked = escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(marked)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A count of matching records per value. ``sql`` selects (value, label, count) from ``hits``."""
+
+    name: str
+    sql: str
+
+
+def facet_counts(
+    queryset: QuerySet[Any], facets: Sequence[Facet], columns: Sequence[str]
+) -> dict[str, list[tuple[str, str, int]]]:
+    """Count the records of ``queryset`` per value of each facet, in one query.
+
+    ``columns`` are the fields the facets' SQL reads from ``hits`` (``id`` is always there).
+    """
+    hits_sql, hits_params = queryset.order_by().values("id", *columns).query.sql_with_params()
+    parts = [f"(SELECT %s, value, label, count FROM ({facet.sql}) AS {facet.name})" for facet in facets]
+    sql = f"WITH hits AS MATERIALIZED ({hits_sql}) " + " UNION ALL ".join(parts)
+    params = [*hits_params, *(facet.name for facet in facets)]
+    counts: dict[str, list[tuple[str, str, int]]] = {facet.name: [] for facet in facets}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, value, label, count in cursor.fetchall():
+            counts[name].append((str(value), label or "", count))
+    return counts
