@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check lint stop messages bench clean
+.PHONY: run test lint stop messages bench clean
+BENCH_RESOURCES ?= 100000
 
 # Dependencies are pinned in pyproject.toml; the stamp files re-install when it changes.
 $(VENV)/bin/python:
@@ -48,6 +49,15 @@ stop: $(VENV)/.installed
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+## bench: load $(BENCH_RESOURCES) resources (once), then measure the search pages under gunicorn with wrk
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@missing=$$(DEBUG=1 $(PY) manage.py shell -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
+	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
+	$(PY) bench/run.py
 
 clean: stop
 	rm -rf $(VENV) var staticfiles

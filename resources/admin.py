@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import Audience, KnowledgeArea, Resource
+from resources.models import Audience, KnowledgeArea, Resource, Term, TermGroup
 from teams.admin import ScopedAdmin
 
 
@@ -58,3 +58,25 @@ class ResourceAdmin(ScopedAdmin):
         if library_id:
             initial.setdefault("library", str(library_id))
         return initial
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 3
+
+
+@admin.register(TermGroup)
+class TermGroupAdmin(admin.ModelAdmin):
+    """Equivalent words across the languages: a query for one also finds resources using the others."""
+
+    list_display = ["concept", "term_list"]
+    search_fields = ["concept", "terms__text"]
+    list_filter = ["terms__language"]
+    inlines = [TermInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).prefetch_related("terms")
+
+    @admin.display(description=_("terms"))
+    def term_list(self, group: TermGroup) -> str:
+        return ", ".join(f"{term.text} ({term.language})" for term in group.terms.all())

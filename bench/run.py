@@ -1,0 +1,111 @@
+"""Benchmark the search pages under gunicorn on loopback, driven by wrk for a fixed time.
+
+Usage (what `make bench` runs): python bench/run.py [--duration 20] [--connections 8] [--workers 4]
+Prints requests per second and p50/p95/p99 latency per page, and each page's throughput as a ratio
+of the reference page's (a trivial page served by the same processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+SCENARIOS = [
+    ("reference (health)", "/health/"),
+    ("broad query", "/sv/resources/?q=bibliotek"),
+    ("narrow query", "/sv/resources/?q=sl%C3%A4ktforskning+steg"),
+    ("query, two filters", "/sv/resources/?q=k%C3%A4llkritik&language=da&kind=video"),
+    ("typo query", "/sv/resources/?q=progamering"),
+    ("no query, filters", "/sv/resources/?kind=course&language=nb"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per page (default 20)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "off",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    count = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", "from resources.models import Resource; print(Resource.objects.count())"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi",
+            "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+            "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+            "--error-logfile", "-", "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_until_up(f"{base}/health/")
+        print(f"Delarum bench: {count} resources, gunicorn {args.workers} workers, "
+              f"wrk {args.connections} connections, {args.duration} s per page, {os.cpu_count()} cores")  # fmt: skip
+        results = []
+        for name, path in SCENARIOS:
+            fetch(base + path)  # warm the workers' connections and caches
+            results.append((name, path, run_wrk(base + path, args.connections, args.duration)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    reference = results[0][2]["rps"]
+    print(f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs ref':>7}  errors  path")
+    for name, path, result in results:
+        errors = result["errors"] + result["non2xx"]
+        print(
+            f"{name:<20} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['p99']:>8.1f} "
+            f"{result['rps'] / reference:>6.0%}  {errors:>6}  {path}"
+        )
+
+
+def wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.2)  # polling a server that is starting; not test synchronisation
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def fetch(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+
+
+def run_wrk(url: str, connections: int, duration: int) -> dict[str, float]:
+    output = subprocess.run(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+         "-s", str(ROOT / "bench" / "report.lua"), url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()

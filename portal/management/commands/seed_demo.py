@@ -1,0 +1,263 @@
+"""Fill the database with demo libraries, learning teams, staff and resources, for development."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import models, transaction
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from resources.models import KnowledgeArea, Resource, Status
+from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
+from teams.models import LearningTeam, Library, Membership, Role, User
+from teams.roles import ensure_role_groups
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_PASSWORD = "delarum-demo"
+
+# Publication dates count back from a fixed day, spread over about 18 months, so that "newest first" means
+# something and a rerun gives every resource the same date again.
+PUBLISHED_BEFORE = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+PUBLISHING_SPAN_DAYS = 540
+DAYS_STEP = 37  # coprime with the span: consecutive resources land far apart, and no two on the same day
+
+ROLE_GROUPS = {"coordinator": COORDINATORS_GROUP, "team lead": TEAM_LEADS_GROUP, "curator": CURATORS_GROUP}
+UNPUBLISHED = {Status.DRAFT, Status.IN_REVIEW}
+# Letters that Unicode does not decompose, so slugify() would drop them ("Læselyst" -> "lselyst").
+SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
+
+M = TypeVar("M", bound=models.Model)
+
+
+def load(name: str) -> Any:
+    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+
+
+def pick(objects: dict[str, M], slug: str, what: str) -> M:
+    try:
+        return objects[slug]
+    except KeyError:
+        raise CommandError(f"The demo data names an unknown {what}: {slug!r}") from None
+
+
+def sync(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+    """Create the row, or change only the fields that differ, so that a rerun writes nothing."""
+    instance = model._default_manager.filter(**lookup).first()
+    if instance is None:
+        return model._default_manager.create(**lookup, **values)
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save()
+    return instance
+
+
+def read_resources() -> list[dict[str, Any]]:
+    """Every resource in portal/demo/resources_<language>.json, with its language, library and team filled in."""
+    items: list[dict[str, Any]] = []
+    for path in sorted(DEMO_DIR.glob("resources_*.json")):
+        data = load(path.name)
+        for group in data["groups"]:
+            shared = {"language": data["language"], "library": group["library"], "team": group["team"]}
+            items.extend({**shared, **item} for item in group["resources"])
+    return items
+
+
+def find_or_create_tags(names: set[str]) -> dict[str, Tag]:
+    """The tags by name, each looked up once rather than once per resource; case-insensitive, like taggit here."""
+    wanted = {name.lower() for name in names}
+    tags = {tag.name.lower(): tag for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=wanted)}
+    for name in sorted(names):
+        if name.lower() not in tags:
+            tags[name.lower()] = Tag.objects.create(name=name)
+    return {name: tags[name.lower()] for name in names}
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates demo data for development: libraries in Sweden, Denmark and Norway, knowledge areas, four "
+        "learning teams with members, staff accounts (admin, coordinator, teamlead, curator, kurator and a few "
+        f"more, all with the password {DEMO_PASSWORD!r}) and about 160 resources in Scandinavian languages, "
+        "English, Arabic, Persian and Ukrainian, a few of them unpublished. The data lives in portal/demo/. "
+        "Idempotent: rows are found by slug or username and brought back to the demo values, so running it again "
+        "changes nothing and duplicates nothing. For development databases only: it refuses to run unless DEBUG "
+        "is on, or --force says this database is not production."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run although DEBUG is off (tests, benchmarks). Never in production."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it runs only with DEBUG=1 "
+                "(or --force, for a database that is not production)."
+            )
+        self._password_checks: dict[str, bool] = {}
+        self._demo_password_hash = ""
+        with transaction.atomic():
+            groups = ensure_role_groups()
+            libraries = self.sync_libraries(load("libraries.json"))
+            teams, team_libraries = self.sync_teams(load("teams.json"), libraries)
+            areas = self.sync_areas(load("areas.json"), teams)
+            staff = self.sync_staff(load("staff.json"), libraries, teams, team_libraries, groups)
+            resources = self.sync_resources(libraries, teams, team_libraries, areas)
+
+        published = sum(resource.status == Status.PUBLISHED for resource in resources)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(libraries)} libraries, {len(areas)} knowledge areas, "
+                f"{len(teams)} learning teams, {len(staff)} staff, "
+                f"{len(resources)} resources ({published} published)."
+            )
+        )
+        self.stdout.write(
+            f"Sign in as admin, coordinator, teamlead, curator or kurator with the password {DEMO_PASSWORD!r}."
+        )
+
+    def sync_libraries(self, rows: list[dict[str, str]]) -> dict[str, Library]:
+        libraries = {}
+        for row in rows:
+            values = {name: value for name, value in row.items() if name != "slug"}
+            libraries[row["slug"]] = sync(Library, {"slug": row["slug"]}, values)
+        return libraries
+
+    def sync_teams(
+        self, rows: list[dict[str, Any]], libraries: dict[str, Library]
+    ) -> tuple[dict[str, LearningTeam], dict[str, set[int]]]:
+        teams, team_libraries = {}, {}
+        for row in rows:
+            team = sync(LearningTeam, {"slug": row["slug"]}, {"name": row["name"], "description": row["description"]})
+            member_libraries = [pick(libraries, slug, "library") for slug in row["libraries"]]
+            team.libraries.set(member_libraries)
+            teams[team.slug] = team
+            team_libraries[team.slug] = {library.pk for library in member_libraries}
+        return teams, team_libraries
+
+    def sync_areas(self, rows: list[dict[str, Any]], teams: dict[str, LearningTeam]) -> dict[str, KnowledgeArea]:
+        areas: dict[str, KnowledgeArea] = {}
+        for row in rows:  # parents come before their sub-areas
+            parent = pick(areas, row["parent"], "parent area") if "parent" in row else None
+            values = {name: row[name] for name in ("name", "name_da", "name_nb", "name_en", "description")}
+            area = sync(KnowledgeArea, {"slug": row["slug"]}, {**values, "parent_id": parent.pk if parent else None})
+            area.teams.set([pick(teams, slug, "learning team") for slug in row["teams"]])
+            areas[area.slug] = area
+        return areas
+
+    def sync_staff(
+        self,
+        rows: list[dict[str, Any]],
+        libraries: dict[str, Library],
+        teams: dict[str, LearningTeam],
+        team_libraries: dict[str, set[int]],
+        groups: dict[str, Group],
+    ) -> list[User]:
+        staff = []
+        for row in rows:
+            library = pick(libraries, row["library"], "library") if "library" in row else None
+            values = {
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "email": row["email"],
+                "is_active": True,
+                "is_staff": True,
+                "is_superuser": row.get("superuser", False),
+                "library_id": library.pk if library else None,
+            }
+            user = sync(User, {"username": row["username"]}, values)
+            self.give_demo_password(user)
+            user.groups.set([groups[ROLE_GROUPS[row["role"]]]] if "role" in row else [])
+            for team_slug, role in row.get("memberships", {}).items():
+                team = pick(teams, team_slug, "learning team")
+                if user.library_id not in team_libraries[team_slug]:
+                    raise CommandError(f"{user.username} joins {team_slug}, which does not include their library.")
+                sync(Membership, {"team": team, "user": user}, {"role": Role(role)})
+            if not user.is_superuser:
+                staff.append(user)
+        return staff
+
+    def give_demo_password(self, user: User) -> None:
+        # Password hashing is slow on purpose, so one hash serves every demo account and each stored hash is
+        # checked once per run: a rerun costs one check, not one per user.
+        if user.password not in self._password_checks:
+            self._password_checks[user.password] = check_password(DEMO_PASSWORD, user.password)
+        if not self._password_checks[user.password]:
+            if not self._demo_password_hash:
+                self._demo_password_hash = make_password(DEMO_PASSWORD)
+                self._password_checks[self._demo_password_hash] = True
+            user.password = self._demo_password_hash
+            user.save(update_fields=["password"])
+
+    def sync_resources(
+        self,
+        libraries: dict[str, Library],
+        teams: dict[str, LearningTeam],
+        team_libraries: dict[str, set[int]],
+        areas: dict[str, KnowledgeArea],
+    ) -> list[Resource]:
+        items = read_resources()
+        tags = find_or_create_tags({tag for item in items for tag in item["tags"]})
+        resources: list[Resource] = []
+        slugs: set[str] = set()
+        for index, item in enumerate(items):
+            library = pick(libraries, item["library"], "library")
+            team = pick(teams, item["team"], "learning team")
+            if library.pk not in team_libraries[team.slug]:
+                raise CommandError(f"{item['title']!r}: the team {team.slug} does not include {library.slug}.")
+            slug = self.unique_slug(item, slugs)
+            resource = self.sync_resource(item, slug=slug, library=library, team=team, index=index)
+            resource.areas.set([pick(areas, area, "knowledge area") for area in item["areas"]])
+            resource.tags.set([tags[name] for name in item["tags"]])
+            resources.append(resource)
+        return resources
+
+    def unique_slug(self, item: dict[str, Any], taken: set[str]) -> str:
+        base = item.get("slug") or slugify(item["title"].translate(SLUG_FALLBACKS))
+        if not base:
+            raise CommandError(f"Give {item['title']!r} an ASCII slug in the demo data.")
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        return slug
+
+    def sync_resource(
+        self, item: dict[str, Any], *, slug: str, library: Library, team: LearningTeam, index: int
+    ) -> Resource:
+        status = Status(item.get("status", Status.PUBLISHED))
+        days_ago = (index * DAYS_STEP) % PUBLISHING_SPAN_DAYS
+        values = {
+            "title": item["title"],
+            "summary": item["summary"],
+            "description": item["description"],
+            "url": item["url"],
+            "kind": item["kind"],
+            "language": item["language"],
+            "audiences": item["audiences"],
+            "license": item["license"],
+            "creator": item["creator"],
+            "library_id": library.pk,
+            "team_id": team.pk,
+            "status": status,
+            # Archived resources were public once, so they keep a publication date.
+            "published_at": None if status in UNPUBLISHED else PUBLISHED_BEFORE - timedelta(days=days_ago),
+        }
+        try:
+            # Field checks only (choices, lengths, web addresses), without the queries full_clean() would add.
+            Resource(slug=slug, **values).clean_fields(exclude=["library", "team"])
+        except ValidationError as error:
+            raise CommandError(f"Demo resource {slug!r}: {error.message_dict}") from error
+        return sync(Resource, {"slug": slug}, values)

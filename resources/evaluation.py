@@ -1,0 +1,135 @@
+"""Measure search quality on a judged test set: recall@10, nDCG@10 and MRR per kind of query."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from resources.models import KnowledgeArea, Resource, Status
+from resources.search import search, understand
+from teams.models import Library
+
+RELEVANCE_DIR = Path(__file__).resolve().parent.parent / "tests" / "search" / "relevance"
+CUTOFF = 10
+
+
+@dataclass(frozen=True)
+class Scores:
+    recall: float
+    ndcg: float
+    mrr: float
+    queries: int
+
+
+def score(ranked: list[str], relevant: set[str]) -> tuple[float, float, float]:
+    top = ranked[:CUTOFF]
+    recall = len(relevant.intersection(top)) / len(relevant)
+    dcg = sum(1 / math.log2(position + 2) for position, key in enumerate(top) if key in relevant)
+    ideal = sum(1 / math.log2(position + 2) for position in range(min(len(relevant), CUTOFF)))
+    reciprocal = next((1 / (position + 1) for position, key in enumerate(top) if key in relevant), 0.0)
+    return recall, dcg / ideal, reciprocal
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+class _Rollback(Exception):
+    pass
+
+
+def evaluate(
+    corpus_path: Path = RELEVANCE_DIR / "corpus.json",
+    queries_path: Path = RELEVANCE_DIR / "queries.json",
+    *,
+    cross_language: bool = True,
+) -> dict[str, Any]:
+    """Load the corpus in a transaction that is rolled back, run every judged query, and score it.
+
+    Returns {"kinds": {kind: Scores}, "overall": Scores, "misses": [(query, missing keys)]}.
+    """
+    corpus = json.loads(corpus_path.read_text())
+    judged = json.loads(queries_path.read_text())
+    report: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            ids = _load(corpus)
+            keys_by_id = {pk: key for key, pk in ids.items()}
+            per_kind: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+            misses = []
+            for item in judged:
+                query = understand(item["query"], cross_language=cross_language)
+                ranked_ids = (
+                    search(Resource.objects.filter(pk__in=ids.values()), query)
+                    .order_by("-rank", "pk")
+                    .values_list("pk", flat=True)[:CUTOFF]
+                    if query
+                    else []
+                )
+                ranked = [keys_by_id[pk] for pk in ranked_ids]
+                relevant = set(item["relevant"])
+                per_kind[item["kind"]].append(score(ranked, relevant))
+                if missing := sorted(relevant - set(ranked)):
+                    misses.append((item["query"], missing))
+            all_scores = [scores for kind_scores in per_kind.values() for scores in kind_scores]
+            report = {
+                "kinds": {kind: _summarise(scores) for kind, scores in sorted(per_kind.items())},
+                "overall": _summarise(all_scores),
+                "misses": misses,
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return report
+
+
+def _summarise(scores: list[tuple[float, float, float]]) -> Scores:
+    return Scores(
+        recall=mean([s[0] for s in scores]),
+        ndcg=mean([s[1] for s in scores]),
+        mrr=mean([s[2] for s in scores]),
+        queries=len(scores),
+    )
+
+
+def _load(corpus: dict[str, Any]) -> dict[str, int]:
+    library = Library.objects.create(
+        name="Evaluation library", slug="evaluation-library", country="SE", region="-", municipality="-"
+    )
+    areas = {
+        area["slug"]: KnowledgeArea.objects.create(
+            slug=f"evaluation-{area['slug']}",
+            name=area["sv"],
+            name_da=area.get("da", ""),
+            name_nb=area.get("nb", ""),
+            name_en=area.get("en", ""),
+        )
+        for area in corpus["areas"]
+    }
+    published_at = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = {}
+    for item in corpus["resources"]:
+        resource = Resource.objects.create(
+            title=item["title"],
+            slug=f"evaluation-{item['key']}",
+            summary=item["summary"][:400],
+            description=item.get("description", ""),
+            url=f"https://evaluation.example/{item['key']}",
+            kind=item.get("kind", "website"),
+            language=item["language"],
+            license="CC-BY-4.0",
+            library=library,
+            status=Status.PUBLISHED,
+            published_at=published_at,
+        )
+        resource.areas.set([areas[slug] for slug in item.get("areas", [])])
+        resource.tags.set(item.get("tags", []))
+        ids[item["key"]] = resource.pk
+    return ids

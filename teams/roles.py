@@ -1,0 +1,92 @@
+"""The staff roles, as auth groups with model permissions.
+
+What each role may do in the admin (``teams.access`` narrows the rows to the person's library and teams):
+
+- Coordinators run the site: they add, change, delete and view libraries, learning teams, memberships,
+  staff accounts, knowledge areas, resources and tags. Membership of the group is what makes someone a
+  coordinator; they need not be superusers.
+- Team leads review and publish what their team's curators prepare: they add, change, delete and view
+  resources, manage their team's memberships (which the admin edits on the team's page, so they may also
+  change the team), and view libraries, knowledge areas, staff and tags.
+- Curators prepare resources: they add, change and view resources (but not delete them), and view
+  libraries, learning teams, knowledge areas, staff and tags.
+
+Permissions are named by app label and codename, so this module needs no other app's models.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
+
+ALL = ("add", "change", "delete", "view")
+
+# group name -> {(app_label, model name): actions}
+ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
+    COORDINATORS_GROUP: {
+        ("teams", "library"): ALL,
+        ("teams", "learningteam"): ALL,
+        ("teams", "membership"): ALL,
+        ("teams", "user"): ALL,
+        ("resources", "knowledgearea"): ALL,
+        ("resources", "resource"): ALL,
+        ("resources", "termgroup"): ALL,
+        ("resources", "term"): ALL,
+        ("taggit", "tag"): ALL,
+    },
+    TEAM_LEADS_GROUP: {
+        ("teams", "library"): ("view",),
+        ("teams", "learningteam"): ("change", "view"),
+        ("teams", "membership"): ALL,
+        ("teams", "user"): ("view",),
+        ("resources", "knowledgearea"): ("view",),
+        ("resources", "resource"): ALL,
+        ("taggit", "tag"): ("view",),
+    },
+    CURATORS_GROUP: {
+        ("teams", "library"): ("view",),
+        ("teams", "learningteam"): ("view",),
+        ("teams", "user"): ("view",),
+        ("resources", "knowledgearea"): ("view",),
+        ("resources", "resource"): ("add", "change", "view"),
+        ("taggit", "tag"): ("view",),
+    },
+}
+
+
+def _codenames(group_name: str) -> set[tuple[str, str]]:
+    """The (app_label, codename) pairs a role is granted."""
+    return {
+        (app_label, f"{action}_{model}")
+        for (app_label, model), actions in ROLE_PERMISSIONS[group_name].items()
+        for action in actions
+    }
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create the three role groups, or bring their permissions back to the ones above.
+
+    Safe to run any number of times. Needs the permissions Django creates after ``migrate``; raises
+    ``LookupError`` naming any that are missing rather than quietly granting less.
+    """
+    wanted = {pair for name in ROLE_PERMISSIONS for pair in _codenames(name)}
+    condition = reduce(or_, (Q(content_type__app_label=app, codename=codename) for app, codename in wanted))
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(condition).select_related("content_type")
+    }
+    if missing := wanted - found.keys():
+        names = ", ".join(sorted(f"{app}.{codename}" for app, codename in missing))
+        raise LookupError(f"Permissions not found (has migrate run?): {names}")
+
+    groups: dict[str, Group] = {}
+    for name in ROLE_PERMISSIONS:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set([found[key] for key in _codenames(name)])
+        groups[name] = group
+    return groups
