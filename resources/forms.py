@@ -47,6 +47,7 @@ class ResourceSearchForm(forms.Form):
     )
 
     def __init__(self, *args: Any, areas: list[KnowledgeArea], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.areas = {area.slug: area for area in areas}
         area_field = self.fields["area"]

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import pairwise
-from operator import or_
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -44,9 +43,28 @@ MAX_QUERY_LENGTH = 200
 TYPO_SIMILARITY = 0.5
 TYPO_MIN_LENGTH = 5
 TYPO_ALTERNATIVES = 2
+COGNATE_SIMILARITY = 0.5
+# How much more the words as typed count in the rank than their alternatives.
+TYPED_BOOST = 0.5
+PART_MIN_LENGTH = 5
+PARTS_PER_WORD = 6
 # Highlight markers: control characters that cannot occur in stored text, replaced after escaping.
 MARK_START, MARK_END = "\x02", "\x03"
 WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
+# A single lexeme of six letters or more, in tsquery text.
+PREFIXABLE = re.compile(r"'([^'\s]{6,})'")
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the database knows about the typed words (see ``_look_up``)."""
+
+    known: set[str]
+    similar: dict[str, list[str]]
+    compounds: dict[str, str]
+    parts: dict[str, list[str]]
+    equivalents: dict[str, list[str]]
+    lexemes: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -55,19 +73,24 @@ class Concept:
 
     typed: str
     alternatives: tuple[str, ...] = ()
+    # Spelling -> its stems in every indexed language, as tsquery text.
+    lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.typed, *self.alternatives)
 
-    def tsquery(self) -> SearchQuery:
-        """Any spelling, stemmed in any of the indexed languages."""
-        queries = [
-            SearchQuery(spelling, config=config, search_type="plain")
-            for spelling in self.spellings
-            for config in CONFIGS
-        ]
-        return reduce(or_, queries)
+    def expression(self, *, typed_only: bool = False) -> str:
+        """Any spelling, stemmed in any of the indexed languages, as tsquery text.
+
+        Long stems of the typed words also match as prefixes, so *bibliotek* finds *bibliotekskortet*.
+        """
+        typed = PREFIXABLE.sub(r"'\1':*", self.lexemes.get(self.typed, ""))
+        others = [] if typed_only else [self.lexemes.get(spelling, "") for spelling in self.alternatives]
+        return " | ".join(dict.fromkeys(part for part in [typed, *others] if part))
+
+    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
+        return SearchQuery(self.expression(typed_only=typed_only) or "''", config="simple", search_type="raw")
 
 
 @dataclass(frozen=True)
@@ -79,8 +102,9 @@ class UnderstoodQuery:
     def __bool__(self) -> bool:
         return bool(self.concepts)
 
-    def tsquery(self) -> SearchQuery:
-        return reduce(or_, (concept.tsquery() for concept in self.concepts))
+    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
+        expressions = [concept.expression(typed_only=typed_only) for concept in self.concepts]
+        return SearchQuery(" | ".join(f"({e})" for e in expressions if e) or "''", config="simple", search_type="raw")
 
     def suggestion(self) -> str:
         """The query with its words corrected, for "did you mean"; empty when nothing was corrected."""
@@ -99,8 +123,13 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
     if not words:
         return UnderstoodQuery(text=text, concepts=())
     pairs = [f"{first} {second}" for first, second in pairwise(words)]
-    known, similar, compounds, equivalents = _look_up(
-        words, pairs, cross_language=cross_language, similarity=similarity
+    found = _look_up(words, pairs, cross_language=cross_language, similarity=similarity)
+    known, similar, compounds, parts, equivalents = (
+        found.known,
+        found.similar,
+        found.compounds,
+        found.parts,
+        found.equivalents,
     )
 
     concepts: list[Concept] = []
@@ -115,46 +144,68 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
             # Two words that mean one thing: "släkt forskning", "source criticism".
             alternatives = [compounds[pair]] if pair in compounds else []
             alternatives += equivalents.get(pair, [])
-            concepts.append(Concept(pair, tuple(dict.fromkeys(alternatives))))
+            concepts.append(Concept(pair, tuple(dict.fromkeys(alternatives)), found.lexemes))
             skip_next = True
             continue
-        alternatives = list(equivalents.get(word, []))
+        alternatives = [*equivalents.get(word, []), *parts.get(word, [])]
         if word not in known and similar.get(word):
             corrections[word] = similar[word][0]
-            for correction in similar[word]:
-                alternatives += [correction, *equivalents.get(correction, [])]
-        concepts.append(Concept(word, tuple(dict.fromkeys(a for a in alternatives if a != word))))
-    return UnderstoodQuery(text=text, concepts=tuple(concepts), corrections=corrections)
+        for neighbour in similar.get(word, []):
+            alternatives += [neighbour, *equivalents.get(neighbour, [])]
+        concepts.append(Concept(word, tuple(dict.fromkeys(a for a in alternatives if a != word)), found.lexemes))
+    # A concept of stop words only ("på", "the") has nothing to match.
+    meaningful = tuple(concept for concept in concepts if concept.expression())
+    return UnderstoodQuery(text=text, concepts=meaningful, corrections=corrections)
 
 
-def _look_up(
-    words: list[str], pairs: list[str], *, cross_language: bool, similarity: float
-) -> tuple[set[str], dict[str, list[str]], dict[str, str], dict[str, list[str]]]:
+def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, similarity: float) -> Findings:
     """Which words the vocabulary knows, close spellings of those it does not, joined compounds,
     and term-table equivalents, all in one query."""
     joined = {pair: pair.replace(" ", "") for pair in pairs}
-    sql = """
+    sql = r"""
         WITH typed(word) AS (SELECT unnest(%(words)s::text[])),
         known_words AS (
             SELECT word FROM resources_searchword WHERE word = ANY(%(words)s)
         ),
         close_words AS (
+            -- Unknown words: likely typos. Known words: near-identical neighbours ("kodning", "koding").
             SELECT typed.word, candidate.word AS correction
               FROM typed
               CROSS JOIN LATERAL (
                   SELECT sw.word FROM resources_searchword sw
-                   WHERE sw.word %% typed.word AND similarity(sw.word, typed.word) >= %(similarity)s
+                   WHERE sw.word %% typed.word AND sw.word <> typed.word
+                     AND similarity(sw.word, typed.word) >= CASE
+                         WHEN EXISTS (SELECT 1 FROM known_words WHERE known_words.word = typed.word)
+                         THEN %(cognate_similarity)s ELSE %(similarity)s END
                    ORDER BY similarity(sw.word, typed.word) DESC, sw.word
                    LIMIT %(alternatives)s
               ) AS candidate
              WHERE length(typed.word) >= %(min_length)s
-               AND NOT EXISTS (SELECT 1 FROM known_words WHERE known_words.word = typed.word)
+        ),
+        stems AS (
+            SELECT DISTINCT typed.word, stem
+              FROM typed,
+                   unnest(ARRAY['swedish', 'danish', 'norwegian', 'english']::regconfig[]) AS config,
+                   unnest(tsvector_to_array(to_tsvector(config, typed.word))) AS stem
+             WHERE length(stem) >= %(part_min_length)s
+        ),
+        part_words AS (
+            -- Compounds containing the word's stem: "bibliotekskort" for "bibliotek" (stems under 5 letters: no).
+            SELECT DISTINCT stems.word, candidate.word AS part
+              FROM stems
+              CROSS JOIN LATERAL (
+                  SELECT sw.word FROM resources_searchword sw
+                   WHERE sw.word LIKE '%%' || replace(stems.stem, '_', '\_') || '%%' AND sw.word <> stems.word
+                   ORDER BY length(sw.word), sw.word
+                   LIMIT %(parts)s
+              ) AS candidate
         ),
         compound_words AS (
             SELECT word FROM resources_searchword WHERE word = ANY(%(joined)s)
         ),
         phrases(phrase) AS (
-            SELECT unnest(%(phrases)s::text[])
+            -- Typed words and pairs, and the neighbours found above, so "kildekrittik" reaches "källkritik".
+            SELECT unnest(%(phrases)s::text[]) UNION SELECT correction FROM close_words
         ),
         matching_groups AS (
             SELECT DISTINCT phrases.phrase, term.group_id
@@ -163,16 +214,33 @@ def _look_up(
                 ON %(cross_language)s
                AND strip(to_tsvector(resources_search_config(term.language), term.text))
                  = strip(to_tsvector(resources_search_config(term.language), phrases.phrase))
+        ),
+        candidates(spelling) AS (
+            SELECT phrase FROM phrases
+            UNION SELECT part FROM part_words
+            UNION SELECT unnest(%(joined)s::text[])
+            UNION SELECT lower(other.text)
+                    FROM matching_groups JOIN resources_term other ON other.group_id = matching_groups.group_id
+        ),
+        lexemes AS (
+            -- Each spelling stemmed in every indexed language, as one compact tsquery: 'bibliotek' | 'bibliotekern'.
+            SELECT spelling, string_agg(DISTINCT '(' || stemmed || ')', ' | ') AS tsquery
+              FROM candidates,
+                   unnest(%(configs)s::regconfig[]) AS config,
+                   LATERAL (SELECT plainto_tsquery(config, spelling)::text AS stemmed) AS query
+             WHERE stemmed <> ''
+             GROUP BY spelling
         )
         SELECT 'known', word, NULL FROM known_words
         UNION ALL SELECT 'similar', word, correction FROM close_words
         UNION ALL SELECT 'compound', word, NULL FROM compound_words
+        UNION ALL SELECT 'part', word, part FROM part_words
+        UNION ALL SELECT 'lexemes', spelling, tsquery FROM lexemes
         UNION ALL
         SELECT 'equivalent', matching_groups.phrase, lower(other.text)
           FROM matching_groups
           JOIN resources_term other ON other.group_id = matching_groups.group_id
     """
-    # Typo corrections are looked up in the term table too, so "kildekrittik" also finds "källkritik".
     phrases = [*words, *pairs]
     params: dict[str, Any] = {
         "words": words,
@@ -181,12 +249,18 @@ def _look_up(
         "similarity": similarity,
         "alternatives": TYPO_ALTERNATIVES,
         "min_length": TYPO_MIN_LENGTH,
+        "cognate_similarity": COGNATE_SIMILARITY,
+        "part_min_length": PART_MIN_LENGTH,
+        "parts": PARTS_PER_WORD,
         "cross_language": cross_language,
+        "configs": list(CONFIGS),
     }
     known: set[str] = set()
     similar: dict[str, list[str]] = {}
     compound_words: set[str] = set()
+    parts: dict[str, list[str]] = {}
     equivalents: dict[str, list[str]] = {}
+    lexemes: dict[str, str] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -197,37 +271,22 @@ def _look_up(
             similar.setdefault(word, []).append(other)
         elif kind == "compound":
             compound_words.add(word)
+        elif kind == "part":
+            parts.setdefault(word, []).append(other)
+        elif kind == "lexemes":
+            lexemes[word] = other
         elif other != word:
             equivalents.setdefault(word, []).append(other)
     compounds = {pair: compound for pair, compound in joined.items() if compound in compound_words}
-    if cross_language and similar:
-        corrected = [correction for corrections in similar.values() for correction in corrections]
-        for correction, others in _equivalents_of(corrected).items():
-            equivalents.setdefault(correction, []).extend(others)
-    return known, similar, compounds, equivalents
-
-
-def _equivalents_of(words: Sequence[str]) -> dict[str, list[str]]:
-    sql = """
-        SELECT phrase, lower(other.text)
-          FROM unnest(%s::text[]) AS phrase
-          JOIN resources_term term
-            ON strip(to_tsvector(resources_search_config(term.language), term.text))
-             = strip(to_tsvector(resources_search_config(term.language), phrase))
-          JOIN resources_term other ON other.group_id = term.group_id AND lower(other.text) <> phrase
-    """
-    found: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(words)])
-        for word, other in cursor.fetchall():
-            found.setdefault(word, []).append(other)
-    return found
+    return Findings(known, similar, compounds, parts, equivalents, lexemes)
 
 
 def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
     """Records matching any concept, annotated with ``rank`` (highest first when ordered by it)."""
     tsquery = query.tsquery()
-    rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1))
+    rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1)) + SearchRank(
+        F("search_vector"), query.tsquery(typed_only=True), weights=WEIGHTS, normalization=Value(1)
+    ) * Value(TYPED_BOOST)
     # Matching more of the concepts counts for more than matching one concept often.
     coverage: Any = reduce(
         lambda total, matched: total + matched,  # type: ignore[arg-type,return-value]

@@ -122,7 +122,7 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
         return self.filter(areas=area)
 
     def newest_first(self) -> ResourceQuerySet:
-        return self.order_by("-published_at", "-pk")
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
 
     def for_listing(self) -> ResourceQuerySet:
         """What a list of resource cards shows: the curating library and the areas."""
@@ -207,7 +207,8 @@ class Resource(models.Model):
     class Meta:
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
-        ordering = ["-published_at", "-pk"]
+        # Unpublished resources have no date; they come last, after the newest published ones.
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="resources_resource_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="resources_resource_kind_valid"),
@@ -240,6 +241,9 @@ class Resource(models.Model):
 
         if not self.url and not self.file:
             raise ValidationError({"url": _("Give a web address or upload a file.")})
+        team = self.team if self.team_id else None
+        if team and self.library_id and not team.libraries.filter(pk=self.library_id).exists():
+            raise ValidationError({"team": _("Choose a learning team that the library belongs to.")})
 
     @property
     def is_public(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from tests.factories import KnowledgeAreaFactory, LearningTeamFactory, ResourceFactory
@@ -11,10 +12,11 @@ from tests.factories import KnowledgeAreaFactory, LearningTeamFactory, ResourceF
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BLOCKING_IMPACTS = {"serious", "critical"}
-HEADINGS = {
-    "sv": {"areas": "Kunskapsområden", "about": "Om resursen"},
-    "en": {"areas": "Knowledge areas", "about": "About this resource"},
-}
+
+
+def translated(text: str, language: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def test_home_to_area_to_resource(live_server, page: Page, screenshot, catalogue
 
     page.get_by_role("link", name=resource.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(resource.title)
-    expect(page.get_by_role("heading", name=HEADINGS[language]["about"])).to_be_visible()
+    expect(page.get_by_role("heading", name=translated("About this resource", language))).to_be_visible()
     expect(page.locator("article.resource header")).to_have_attribute("lang", "sv")
     assert_accessible(page)
     assert_fits_the_screen(page)
@@ -84,20 +86,36 @@ def test_skip_link_moves_focus_to_the_content(live_server, page: Page, catalogue
     expect(page.locator("main")).to_be_focused()
 
 
-def test_filters_work_without_javascript(live_server, browser, catalogue):
+def test_search_and_filters_work_without_javascript(live_server, browser, catalogue):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/resources/")
-    page.get_by_label("Language").select_option("ar")
+    page.get_by_label("Search", exact=True).fill("källkritik")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator(".card__title").first).to_have_text("Granska nyheter på nätet")
+    expect(page.locator(".card__summary mark").first).to_have_text("källkritik")
+
+    page.get_by_text("Filters and sorting").click()
+    page.get_by_label("Search", exact=True).fill("")
+    page.get_by_role("combobox", name="Language").select_option("ar")
     page.get_by_role("button", name="Show resources").click()
-    expect(page).to_have_url(f"{live_server.url}/en/resources/?area=&kind=&language=ar&audience=")
-    expect(page.get_by_role("heading", level=3)).to_have_text(["تحقق من الأخبار"])
+    assert "language=ar" in page.url
+    expect(page.locator(".card__title")).to_have_text(["تحقق من الأخبار"])
     context.close()
+
+
+def test_facets_narrow_the_results(live_server, page: Page, catalogue):
+    page.goto(f"{live_server.url}/en/resources/")
+    page.get_by_role("complementary").get_by_role("link", name="Arabic").click()
+    expect(page.locator(".card__title")).to_have_text(["تحقق من الأخبار"])
+    expect(page.get_by_role("complementary").get_by_role("link", name="Arabic")).to_have_attribute(
+        "aria-current", "true"
+    )
 
 
 def test_language_switcher_keeps_the_page(live_server, page: Page, catalogue):
     area, _resource = catalogue
     page.goto(f"{live_server.url}/sv/areas/{area.slug}/")
-    page.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()
+    page.get_by_role("navigation", name=translated("Language", "sv")).get_by_role("link", name="English").click()
     expect(page).to_have_url(f"{live_server.url}/en/areas/{area.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Source criticism")
