@@ -52,12 +52,14 @@ messages: $(VENV)/.installed
 
 ## bench: load $(BENCH_RESOURCES) resources (once), then measure the search pages under gunicorn with wrk
 bench: $(VENV)/.installed
-	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	@command -v wrk >/dev/null && command -v redis-server >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk redis-server)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@missing=$$(DEBUG=1 $(PY) manage.py shell -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
 	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
 	$(PY) bench/run.py
+	$(PY) bench/run.py --cold
 
 clean: stop
 	rm -rf $(VENV) var staticfiles

@@ -36,7 +36,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--cold", action="store_true", help="no cache at all (CACHE_URL=dummy://): what every request costs uncached"
+    )
     args = parser.parse_args()
+    redis = None
+    if args.cold:
+        cache_url = "dummy://"
+    else:
+        # The shared cache production uses, on loopback, so every worker sees the others' entries.
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(args.port + 1), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        cache_url = f"redis://127.0.0.1:{args.port + 1}/0"
 
     env = {
         **os.environ,
@@ -45,12 +58,14 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",
+        "CACHE_URL": cache_url,
     }
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     count = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", "from resources.models import Resource; print(Resource.objects.count())"],
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c",
+         "from resources.models import Resource; print(Resource.objects.count())"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi",
@@ -64,7 +79,8 @@ def main() -> None:
     try:
         wait_until_up(f"{base}/health/")
         print(f"Delarum bench: {count} resources, gunicorn {args.workers} workers, "
-              f"wrk {args.connections} connections, {args.duration} s per page, {os.cpu_count()} cores")  # fmt: skip
+              f"wrk {args.connections} connections, {args.duration} s per page, {os.cpu_count()} cores, "
+              f"{'no cache (cold)' if args.cold else 'shared Redis cache'}")  # fmt: skip
         results = []
         for name, path in SCENARIOS:
             fetch(base + path)  # warm the workers' connections and caches
@@ -72,6 +88,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if redis:
+            redis.terminate()
+            redis.wait(timeout=30)
     reference = results[0][2]["rps"]
     print(f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs ref':>7}  errors  path")
     for name, path, result in results:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import views
 
 admin.site.site_header = _("Delarum for library staff")
-admin.site.site_title = _("Delarum staff")
+admin.site.site_title = _("Delarum for staff")
 admin.site.index_title = _("What would you like to work on?")
 
 urlpatterns = [

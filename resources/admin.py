@@ -49,7 +49,10 @@ class ResourceAdmin(ScopedAdmin):
         (None, {"fields": ["title", "slug", "summary", "description"]}),
         (_("Where to find it"), {"fields": ["url", "file"]}),
         (_("Describe it"), {"fields": ["kind", "language", "audiences", "license", "creator", "areas", "tags"]}),
-        (_("Curation"), {"fields": ["library", "team", "status", "published_at", "created_at", "updated_at"]}),
+        (
+            _("Responsibility and status"),
+            {"fields": ["library", "team", "status", "published_at", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:

@@ -49,7 +49,8 @@ def facet_links(counts: dict[str, list[tuple[str, str, int]]], form: forms.Form,
         current = params.get(name, "")
         values = [
             FacetValue(
-                label=label or str(labels.get(value, value)),
+                # Licences by their short SPDX identifier; the full names are too long for a sidebar.
+                label=label or (value if name == "license" else str(labels.get(value, value))),
                 count=count,
                 url=_toggle(params, name, value, selected=value == current),
                 selected=value == current,
@@ -74,20 +75,19 @@ def _toggle(params: QueryDict, name: str, value: str, *, selected: bool) -> str:
     return f"?{query.urlencode()}" if query else "?"
 
 
-class KnownCount:
-    """A queryset whose length is already known, so the paginator does not count it again."""
+class SearchPages:
+    """A search's results as the paginator sees them: counted already, each page fetched when asked for."""
 
     ordered = True
 
-    def __init__(self, queryset: Any, count: int) -> None:
-        self.queryset = queryset
-        self._count = count
+    def __init__(self, search: Any) -> None:
+        self.search = search
 
     def count(self) -> int:
-        return self._count
+        return int(self.search.total)
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
-    def __getitem__(self, index: Any) -> Any:
-        return self.queryset[index]
+    def __getitem__(self, index: slice) -> list[Any]:
+        return self.search.page(index.start or 0, index.stop)

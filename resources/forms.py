@@ -37,7 +37,7 @@ class ResourceSearchForm(forms.Form):
     tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
     cross = forms.ChoiceField(
-        label=_("Words in"),
+        label=_("Search in"),
         required=False,
         choices=[
             ("on", _("Swedish, Danish and Norwegian")),

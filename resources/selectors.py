@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from resources.forms import Sort
@@ -35,6 +39,10 @@ RESOURCE_FACETS = [
 ]  # fmt: skip
 FACET_COLUMNS = ["kind", "language", "license", "audiences"]
 LOOSE_SIMILARITY = 0.3
+PAGE_SIZE = 20
+# The first pages of a search are kept, in order, with its facet counts; later pages are read live.
+CACHED_PAGES = 5
+SEARCH_CACHE_SECONDS = 300
 
 
 def areas_with_counts() -> QuerySet[KnowledgeArea]:
@@ -48,24 +56,71 @@ def areas_with_counts() -> QuerySet[KnowledgeArea]:
 
 @dataclass
 class ResourceSearch:
-    """One search of the published resources: ordered results, their number, and facet counts."""
+    """One search of the published resources: the ids of its first pages in order, their number,
+    facet counts, and the understood query. Cached under the catalogue version (see ``search_resources``)."""
 
-    results: QuerySet[Resource]
+    top_ids: list[int]
     total: int
     facets: dict[str, list[tuple[str, str, int]]]
     query: UnderstoodQuery | None = None
     suggestion: str = ""
-    filters: dict[str, Any] = field(default_factory=dict)
+    # Rebuilt on every request (never cached): pages past the cached ones read from it.
+    results: QuerySet[Resource] | None = field(default=None, compare=False)
+
+    def page(self, start: int, stop: int) -> list[Resource]:
+        """Resources start..stop of the ordered results, ready for listing."""
+        if stop <= len(self.top_ids) or len(self.top_ids) >= self.total:
+            ids = self.top_ids[start:stop]
+            by_id = {resource.pk: resource for resource in Resource.objects.filter(pk__in=ids).for_listing()}
+            return [by_id[pk] for pk in ids if pk in by_id]
+        assert self.results is not None
+        return list(self.results.for_listing()[start:stop])  # type: ignore[attr-defined]
+
+
+def catalogue_version() -> int:
+    """Moves forward with every change to resources, their tags and areas, and the term table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM resources_catalogue_version")
+        (version,) = cursor.fetchone()
+    return int(version)
 
 
 def search_resources(
-    data: dict[str, Any], *, areas: dict[str, KnowledgeArea], sort: str, cross_language: bool
+    data: dict[str, Any],
+    *,
+    areas: dict[str, KnowledgeArea],
+    sort: str,
+    cross_language: bool,
+    version: int | None = None,
 ) -> ResourceSearch:
+    """Search and filter the published resources, answering from the cache while the catalogue is unchanged."""
+    sort = sort if data.get("q") or sort != Sort.RELEVANCE else Sort.NEWEST
+    version = catalogue_version() if version is None else version
+    key_data = json.dumps([version, sorted(data.items()), sort, cross_language], default=str)
+    key = "resources:search:" + hashlib.sha256(key_data.encode()).hexdigest()
+    found: ResourceSearch | None = cache.get(key)
+    if found is None:
+        found = _search(data, areas=areas, sort=sort, cross_language=cross_language)
+        cache.set(key, found, SEARCH_CACHE_SECONDS)
+    found.results = _results(data, areas=areas, sort=sort, query=found.query)
+    return found
+
+
+def _results(
+    data: dict[str, Any], *, areas: dict[str, KnowledgeArea], sort: str, query: UnderstoodQuery | None
+) -> QuerySet[Resource]:
     queryset = filtered_resources(data, areas=areas)
-    query = understand(data["q"], cross_language=cross_language) if data.get("q") else None
     if query:
         queryset = search(queryset, query)
-    facets = facet_counts(queryset, RESOURCE_FACETS, FACET_COLUMNS)
+    return queryset.order_by(*ORDERINGS[sort])
+
+
+def _search(
+    data: dict[str, Any], *, areas: dict[str, KnowledgeArea], sort: str, cross_language: bool
+) -> ResourceSearch:
+    query = understand(data["q"], cross_language=cross_language) if data.get("q") else None
+    results = _results(data, areas=areas, sort=sort, query=query)
+    facets = facet_counts(results, RESOURCE_FACETS, FACET_COLUMNS)
     total = sum(count for _value, _label, count in facets["kind"])
     suggestion = ""
     if query and not total:
@@ -75,13 +130,8 @@ def search_resources(
             suggestion = query_afar.suggestion()
     elif query and query.corrections and published_matches(query.suggestion()):
         suggestion = query.suggestion()
-    return ResourceSearch(
-        results=queryset.order_by(*ORDERINGS[sort if query or sort != Sort.RELEVANCE else Sort.NEWEST]),
-        total=total,
-        facets=facets,
-        query=query,
-        suggestion=suggestion,
-    )
+    top_ids = list(results.values_list("pk", flat=True)[: CACHED_PAGES * PAGE_SIZE]) if total else []
+    return ResourceSearch(top_ids=top_ids, total=total, facets=facets, query=query, suggestion=suggestion)
 
 
 ORDERINGS = {

@@ -1,21 +1,55 @@
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from resources.facets import KnownCount, facet_links
+from resources.facets import SearchPages, facet_links
 from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource
 from resources.search import snippets
-from resources.selectors import areas_with_counts, search_resources
+from resources.selectors import PAGE_SIZE, areas_with_counts, catalogue_version, search_resources
 
-PAGE_SIZE = 20
+PAGE_CACHE_SECONDS = 300
 
 
+def cached_while_catalogue_unchanged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve anonymous visitors a page rendered for the same address since the catalogue last changed.
+
+    The key holds the catalogue version, so an edit, import or deletion is seen at once.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        request.catalogue_version = version = catalogue_version()  # type: ignore[attr-defined]
+        key = f"resources:page:{version}:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        if (cached := cache.get(key)) is not None:
+            status, content_type, content = cached
+            return HttpResponse(content, status=status, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.add_post_render_callback(  # type: ignore[attr-defined]
+                lambda rendered: cache.set(
+                    key, (rendered.status_code, rendered["Content-Type"], rendered.content), PAGE_CACHE_SECONDS
+                )
+            )
+        return response
+
+    return wrapper
+
+
+@method_decorator(cached_while_catalogue_unchanged, name="get")
 class ResourceListView(ListView):
     """Browse and search the published resources: a search box, filters with counts, sorting, pages."""
 
@@ -35,13 +69,14 @@ class ResourceListView(ListView):
             areas=self.form.areas,
             sort=self.form.chosen_sort,
             cross_language=self.form.cross_language,
+            version=getattr(self.request, "catalogue_version", None),
         )
-        return self.search.results.for_listing()  # type: ignore[attr-defined]
+        return Resource.objects.none()
 
     def paginate_queryset(self, queryset: QuerySet[Resource], page_size: int) -> Any:  # type: ignore[override]
-        # The facet query has already counted the results; the paginator need not count again.
+        # The search has already counted its results and knows the ids of its first pages.
         if self.search is not None:
-            queryset = KnownCount(queryset, self.search.total)  # type: ignore[assignment]
+            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[arg-type]
         return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -188,6 +188,29 @@ class TestTheIndexStaysRight:
 def test_search_query_count_is_flat(client, django_assert_num_queries, rows, filters):
     area = KnowledgeAreaFactory()
     ResourceFactory.create_batch(rows, title="Källkritik för alla", areas=[area], tags=["nyheter"])
-    # 1 areas for the form, 2 understanding the words, 3 facet counts, 4 page, 5 its areas, 6 snippets
-    with django_assert_num_queries(6):
-        client.get(reverse("resources:list"), {"q": "källkritik", "area": area.slug, **filters})
+    params = {"q": "källkritik", "area": area.slug, **filters}
+    # 1 areas for the form, 2 catalogue version, 3 understanding the words, 4 facet counts, 5 ids of the first
+    # pages, 6 this page's resources with library, 7 their areas, 8 snippets
+    with django_assert_num_queries(8):
+        client.get(reverse("resources:list"), params)
+    # The page comes whole from the cache: only the catalogue version is read
+    with django_assert_num_queries(1):
+        client.get(reverse("resources:list"), params)
+
+
+def test_a_cached_search_is_not_served_after_the_catalogue_changes(client):
+    doc("first", "Vävning för nybörjare")
+    assert found(client, q="vävning") == ["first"]
+    doc("second", "Vävning på distans")
+    assert sorted(found(client, q="vävning")) == ["first", "second"]
+    Resource.objects.filter(slug="first").update(status=Status.ARCHIVED)
+    assert found(client, q="vävning") == ["second"]
+
+
+def test_pages_past_the_cached_ones_are_read_live(client):
+    from resources import selectors
+
+    ResourceFactory.create_batch(selectors.CACHED_PAGES * PAGE_SIZE + 3, title="Vävning", summary="Vävning")
+    last = selectors.CACHED_PAGES + 1
+    response = client.get(reverse("resources:list"), {"q": "vävning", "page": last})
+    assert len(response.context["resources"]) == 3

@@ -121,9 +121,14 @@ def test_list_with_bad_page_number_is_not_found(client, page):
 def test_list_query_count_is_flat(client, django_assert_num_queries, rows, filters):
     area = KnowledgeAreaFactory()
     ResourceFactory.create_batch(rows, areas=[area], tags=["nyheter", "källkritik"])
-    # 1 areas for the form, 2 facet counts (and the total), 3 page of resources with library, 4 their areas
-    with django_assert_num_queries(4):
-        client.get(url("resources:list"), {"area": area.slug, **filters})
+    params = {"area": area.slug, **filters}
+    # 1 areas for the form, 2 catalogue version, 3 facet counts (and the total), 4 ids of the first pages,
+    # 5 this page's resources with their library, 6 their areas
+    with django_assert_num_queries(6):
+        client.get(url("resources:list"), params)
+    # The page comes whole from the cache: only the catalogue version is read
+    with django_assert_num_queries(1):
+        client.get(url("resources:list"), params)
 
 
 # Resource page
