@@ -33,7 +33,8 @@ def cached_while_catalogue_unchanged(view: Callable[..., HttpResponse]) -> Calla
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         request.catalogue_version = version = catalogue_version()  # type: ignore[attr-defined]
-        key = f"resources:page:{version}:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        address = request.build_absolute_uri()  # host too: the page links its translations absolutely
+        key = f"resources:page:{version}:" + hashlib.sha256(address.encode()).hexdigest()
         if (cached := cache.get(key)) is not None:
             status, content_type, content = cached
             return HttpResponse(content, status=status, content_type=content_type)
