@@ -87,7 +87,9 @@ class Concept:
         """
         typed = PREFIXABLE.sub(r"'\1':*", self.lexemes.get(self.typed, ""))
         others = [] if typed_only else [self.lexemes.get(spelling, "") for spelling in self.alternatives]
-        return " | ".join(dict.fromkeys(part for part in [typed, *others] if part))
+        # Each spelling's stems are "(a) | (b & c)"; the same stem from several spellings is listed once.
+        parts = (part for expression in [typed, *others] for part in expression.split(" | ") if part)
+        return " | ".join(dict.fromkeys(parts))
 
     def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
         return SearchQuery(self.expression(typed_only=typed_only) or "''", config="simple", search_type="raw")
