@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,21 @@ def test_stop_says_whether_anything_was_running(server):
     server.ensure_running()
     assert server.stop() is True
     assert server.stop() is False
+
+
+@pytest.mark.parametrize(("database_url", "starts"), [("postgres://x@127.0.0.1:9/x", False), ("", True)])
+def test_the_embedded_server_starts_only_without_database_url(database_url, starts):
+    # Settings are imported in a fresh process whose embedded server refuses to start, so we see whether it tried.
+    code = (
+        "import portal.embedded_db as e\n"
+        "def refuse(self): raise SystemExit('embedded server started')\n"
+        "e.EmbeddedPostgres.ensure_running = refuse\n"
+        "import portal.settings\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(DEBUG="1", **({"DATABASE_URL": database_url} if database_url else {}))
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True
+    )
+    assert ("embedded server started" in result.stderr) is starts
+    assert (result.returncode == 0) is not starts
