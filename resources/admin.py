@@ -40,6 +40,8 @@ class ResourceAdmin(ScopedAdmin):
     list_display = ["title", "status", "kind", "language", "library", "team", "updated_at"]
     list_filter = ["status", "kind", "language", AudienceFilter, "license", "library__country"]
     list_select_related = ["library", "team"]
+    # Tens of thousands of rows: no second COUNT(*) of the unfiltered table on every page.
+    show_full_result_count = False
     search_fields = ["title", "summary", "creator", "url"]
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}

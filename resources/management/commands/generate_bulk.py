@@ -68,7 +68,11 @@ class Command(BaseCommand):
         areas = list(KnowledgeArea.objects.all())
         if not libraries or not areas:
             raise CommandError("Run `manage.py seed_demo` first: bulk resources need libraries and areas.")
-        teams: list[LearningTeam | None] = [*LearningTeam.objects.all()] or [None]
+        # Each resource's team is one its library belongs to (or none), as curators would set it.
+        teams: dict[int, list[LearningTeam | None]] = {library.pk: [None] for library in libraries}
+        for team in LearningTeam.objects.prefetch_related("libraries"):
+            for library in team.libraries.all():
+                teams.setdefault(library.pk, [None]).append(team)
         random_ = random.Random(options["seed"])
         start = Resource.objects.count()
         tags = self._tags()
@@ -99,8 +103,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created {made} resources; the catalogue now has {start + made}."))
 
     def _build(
-        self, n: int, random_: random.Random, libraries: list[Library], teams: list[Any], now: datetime
+        self, n: int, random_: random.Random, libraries: list[Library], teams: dict[int, list[Any]], now: datetime
     ) -> Resource:
+        library = random_.choice(libraries)
         language = random_.choice(list(SUBJECTS))
         subject = random_.choice(SUBJECTS[language])
         title = random_.choice(PATTERNS[language]).format(s=subject, S=subject[:1].upper() + subject[1:])
@@ -115,8 +120,8 @@ class Command(BaseCommand):
             audiences=random_.sample(Audience.values, k=random_.randint(1, 2)),
             license=random_.choice(["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "CC-BY-NC-4.0"]),
             creator="Delarum benchmark",
-            library=random_.choice(libraries),
-            team=random_.choice(teams),
+            library=library,
+            team=random_.choice(teams[library.pk]),
             status=Status.PUBLISHED,
             published_at=now - timedelta(minutes=n),
         )
