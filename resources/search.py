@@ -104,9 +104,12 @@ class UnderstoodQuery:
     def __bool__(self) -> bool:
         return bool(self.concepts)
 
-    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
+    def expression(self, *, typed_only: bool = False) -> str:
         expressions = [concept.expression(typed_only=typed_only) for concept in self.concepts]
-        return SearchQuery(" | ".join(f"({e})" for e in expressions if e) or "''", config="simple", search_type="raw")
+        return " | ".join(f"({e})" for e in expressions if e) or "''"
+
+    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
+        return SearchQuery(self.expression(typed_only=typed_only), config="simple", search_type="raw")
 
     def suggestion(self) -> str:
         """The query with its words corrected, for "did you mean"; empty when nothing was corrected."""
@@ -286,26 +289,28 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
 def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
     """Records matching any concept, annotated with ``rank`` (highest first when ordered by it)."""
     tsquery = query.tsquery()
-    rank = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1)) + SearchRank(
-        F("search_vector"), query.tsquery(typed_only=True), weights=WEIGHTS, normalization=Value(1)
-    ) * Value(TYPED_BOOST)
-    # Matching more of the concepts counts for more than matching one concept often.
-    coverage: Any = reduce(
-        lambda total, matched: total + matched,  # type: ignore[arg-type,return-value]
-        (
-            Func(
-                F("search_vector"),
-                concept.tsquery(),
-                template="(%(expressions)s)::int",
-                arg_joiner=" @@ ",
-                output_field=IntegerField(),
-            )
-            for concept in query.concepts
-        ),
-    )
-    return queryset.filter(search_vector=tsquery).annotate(
-        rank=Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
-    )
+    rank: Any = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1))
+    if query.expression(typed_only=True) != query.expression():
+        # The words as typed count for more than their alternatives.
+        typed = query.tsquery(typed_only=True)
+        rank += SearchRank(F("search_vector"), typed, weights=WEIGHTS, normalization=Value(1)) * Value(TYPED_BOOST)
+    if len(query.concepts) > 1:
+        # Matching more of the concepts counts for more than matching one concept often.
+        coverage = reduce(
+            lambda total, matched: total + matched,  # type: ignore[arg-type,return-value]
+            (
+                Func(
+                    F("search_vector"),
+                    concept.tsquery(),
+                    template="(%(expressions)s)::int",
+                    arg_joiner=" @@ ",
+                    output_field=IntegerField(),
+                )
+                for concept in query.concepts
+            ),
+        )
+        rank = Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
+    return queryset.filter(search_vector=tsquery).annotate(rank=rank)
 
 
 def snippets(model: type[Any], ids: Iterable[int], query: UnderstoodQuery, *, field_name: str) -> dict[int, SafeString]:
