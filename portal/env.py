@@ -7,6 +7,8 @@ so a typo in a deployment fails at start-up instead of quietly meaning something
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -40,6 +42,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number (seconds), not {raw!r}.") from None
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     """A comma-separated list; blank items are dropped."""
     raw = os.environ.get(name)
@@ -53,3 +65,45 @@ def env_required(name: str, reason: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set {reason}.")
     return value
+
+
+@dataclass(frozen=True)
+class EmailServer:
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+
+
+def env_email_url(name: str) -> EmailServer | None:
+    """The SMTP server in ``smtp://user:password@host:port`` with ``?tls=1`` (STARTTLS) or ``?ssl=1``.
+
+    User and password may be percent-encoded (``%40`` for ``@``). None when the variable is unset or empty.
+    """
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    url = urlsplit(raw)
+    example = "smtp://user:password@host:587?tls=1"
+    if url.scheme != "smtp" or not url.hostname:
+        raise ImproperlyConfigured(f"{name} must look like {example}.")
+    try:
+        port = url.port or 25
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number; it must look like {example}.") from None
+    options = dict(parse_qsl(url.query, keep_blank_values=True))
+    if unknown := set(options) - {"tls", "ssl"}:
+        raise ImproperlyConfigured(f"{name} understands only ?tls=1 or ?ssl=1, not {', '.join(sorted(unknown))}.")
+    use_tls, use_ssl = (options.get(key, "0").strip().lower() in TRUE_WORDS for key in ("tls", "ssl"))
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(f"{name} may ask for tls or ssl, not both.")
+    return EmailServer(
+        host=url.hostname,
+        port=port,
+        user=unquote(url.username or ""),
+        password=unquote(url.password or ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+    )

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.embedded_db import default_server
-from portal.env import env_bool, env_int, env_list, env_required, env_str
+from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "csp",
     "taggit",
+    "simple_history",
     "teams",
     "resources",
     "portal",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -117,6 +119,25 @@ elif cache_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# E-mail: SMTP from EMAIL_URL (smtp://user:password@host:587?tls=1); printed to the console in development
+# when EMAIL_URL is unset. Booking requests send theirs after the transaction commits.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Delarum <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if (email_server := env_email_url("EMAIL_URL")) is not None:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = email_server.host
+    EMAIL_PORT = email_server.port
+    EMAIL_HOST_USER = email_server.user
+    EMAIL_HOST_PASSWORD = email_server.password
+    EMAIL_USE_TLS = email_server.use_tls
+    EMAIL_USE_SSL = email_server.use_ssl
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10
+
+# Booking requests one address (IP) may post to the school-offer forms per hour; 0 turns the limit off.
+BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
@@ -180,6 +201,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Link health (manage.py check_links). Only public http(s) addresses are contacted; loopback only when
+# LINK_CHECK_ALLOW_LOOPBACK is on (tests, local use). Private and link-local networks never.
+LINK_CHECK_ALLOW_LOOPBACK = env_bool("LINK_CHECK_ALLOW_LOOPBACK", default=False)
+LINK_CHECK_TIMEOUT = env_float("LINK_CHECK_TIMEOUT", 10.0)
+LINK_CHECK_PER_HOST = env_int("LINK_CHECK_PER_HOST", 2)
+LINK_CHECK_HOST_DELAY = env_float("LINK_CHECK_HOST_DELAY", 1.0)
+LINK_CHECK_RETRIES = env_int("LINK_CHECK_RETRIES", 2)
+LINK_CHECK_BACKOFF = env_float("LINK_CHECK_BACKOFF", 2.0)
+LINK_CHECK_USER_AGENT = "Delarum link checker (+https://delarum.example/)"
+
+# Patrons' problem reports: at most this many per hour from one address.
+PROBLEM_REPORTS_PER_HOUR = env_int("PROBLEM_REPORTS_PER_HOUR", 5)
 
 LOGGING = {
     "version": 1,

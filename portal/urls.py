@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("", include("resources.urls")),
+    path("", include("resources.offers.urls")),
     path("", include("teams.urls")),
 )
 

@@ -1,14 +1,41 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
-from resources.models import Audience, KnowledgeArea, Resource, Term, TermGroup
-from teams.admin import ScopedAdmin
+from resources import imports, services
+from resources.models import (
+    Audience,
+    BrokenLink,
+    KnowledgeArea,
+    ProblemReport,
+    ReportStatus,
+    Resource,
+    Status,
+    Term,
+    TermGroup,
+)
+from resources.models.catalogue import BROKEN_AFTER_FAILURES, LINK_HEALTH_FIELDS
+from teams.access import can_change, can_publish, changeable_by, is_coordinator, publishable_by, team_ids
+from teams.admin import ScopedAdmin, VersionedModelForm
+from teams.models import LearningTeam, Library
 
 
 @admin.register(KnowledgeArea)
@@ -35,10 +62,124 @@ class AudienceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LinkHealthFilter(admin.SimpleListFilter):
+    title = _("link health")
+    parameter_name = "link"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("broken", str(_("broken"))),
+            ("failing", str(_("failed recently"))),
+            ("unchecked", str(_("not checked"))),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "broken":
+            return queryset.filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+        if self.value() == "failing":
+            return queryset.filter(link_failures__gt=0, link_failures__lt=BROKEN_AFTER_FAILURES)
+        if self.value() == "unchecked":
+            return queryset.filter(link_checked_at__isnull=True).exclude(url="")
+        return queryset
+
+
+class ResourceAdminForm(VersionedModelForm):
+    """The resource form; "send back" needs a note for the curator."""
+
+    workflow_action: str | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.workflow_action == "_send_back" and not (cleaned.get("review_note") or "").strip():
+            self.add_error("review_note", _("Write what the curator should change before sending it back."))
+        return cleaned
+
+
+class ResourceActionForm(helpers.ActionForm):
+    """The action bar, with the knowledge area or tag that "add to area" and "add tag" use."""
+
+    area = forms.ModelChoiceField(
+        KnowledgeArea.objects.order_by("name"), required=False, label=_("area"), empty_label=_("(area)")
+    )
+    tag = forms.CharField(required=False, label=_("tag"), max_length=100)
+
+
+class ImportForm(forms.Form):
+    """Upload a CSV or JSON file of resources; the next page shows what would happen."""
+
+    file = forms.FileField(
+        label=_("file"), help_text=_("CSV (UTF-8, with a header row) or JSON; the columns are listed below.")
+    )
+    library = forms.ModelChoiceField(Library.objects.none(), label=_("library"))
+    team = forms.ModelChoiceField(LearningTeam.objects.none(), label=_("learning team"), required=False)
+    publish = forms.BooleanField(label=_("publish at once"), required=False)
+    skip_invalid = forms.BooleanField(label=_("import the valid rows even if some are not"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        libraries = Library.objects.all()
+        teams = LearningTeam.objects.all()
+        if not is_coordinator(user):
+            libraries = libraries.filter(pk__in=[getattr(user, "library_id", None)])
+            teams = teams.filter(pk__in=team_ids(user))
+        self.fields["library"].queryset = libraries  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        if libraries.count() == 1:
+            self.fields["library"].initial = libraries.first()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 10 MB; split it, or use manage.py import_resources.")
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        library, team = cleaned.get("library"), cleaned.get("team")
+        if library and team and not team.libraries.filter(pk=library.pk).exists():
+            self.add_error("team", _("Choose a learning team that the library belongs to."))
+        elif library and cleaned.get("publish") and not can_publish(self.user, Resource(library=library, team=team)):
+            self.add_error("publish", _("Only the team's leads publish; import as drafts and send them for review."))
+        return cleaned
+
+
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+IMPORT_CACHE_SECONDS = 3600
+
+
+# The buttons under a resource's form: (POST name, label, who may press it).
+WORKFLOW_BUTTONS = [
+    ("_submit_for_review", _("Save and send for review"), "change"),
+    ("_publish", _("Save and publish"), "publish"),
+    ("_send_back", _("Save and send back to the curator"), "publish"),
+    ("_archive", _("Save and archive"), "publish"),
+]
+WORKFLOW_STATUSES = {
+    "_submit_for_review": {Status.DRAFT},
+    "_publish": services.PUBLISHABLE,
+    "_send_back": {Status.IN_REVIEW},
+    "_archive": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
+}
+
+
 @admin.register(Resource)
 class ResourceAdmin(ScopedAdmin):
-    list_display = ["title", "status", "kind", "language", "library", "team", "updated_at"]
-    list_filter = ["status", "kind", "language", AudienceFilter, "license", "library__country"]
+    form = ResourceAdminForm
+    action_form = ResourceActionForm
+    concurrency_field = "version"
+    list_display = ["title", "status", "kind", "language", "library", "team", "link_state", "updated_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "language",
+        AudienceFilter,
+        "license",
+        "library__country",
+        LinkHealthFilter,
+    ]
     list_select_related = ["library", "team"]
     # Tens of thousands of rows: no second COUNT(*) of the unfiltered table on every page.
     show_full_result_count = False
@@ -46,16 +187,91 @@ class ResourceAdmin(ScopedAdmin):
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["library", "team", "areas"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["published_at", "created_at", "updated_at", *LINK_HEALTH_FIELDS]
+    actions = ["submit_for_review", "publish", "archive", "add_to_area", "add_tag"]
+    # The export has the import's columns, so an exported file can be edited and imported again.
+    csv_fields = [
+        "title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license", "creator",
+        "areas", "status", "library", "team",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description"]}),
         (_("Where to find it"), {"fields": ["url", "file"]}),
         (_("Describe it"), {"fields": ["kind", "language", "audiences", "license", "creator", "areas", "tags"]}),
         (
             _("Responsibility and status"),
-            {"fields": ["library", "team", "status", "published_at", "created_at", "updated_at"]},
+            {"fields": ["library", "team", "status", "review_note", "published_at", "created_at", "updated_at"]},
         ),
+        (_("Link health"), {"fields": [*LINK_HEALTH_FIELDS], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="resources_resource_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload, preview (nothing written), confirm: the same import as manage.py import_resources."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import resources"),
+            "columns": imports.COLUMNS,
+            "required": imports.REQUIRED,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self._import_confirm(request, context)
+        form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                rows, warnings = imports.read_rows(form.cleaned_data["file"].name, data)
+            except imports.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                plan = imports.plan_import(rows, publish=form.cleaned_data["publish"], user=request.user)
+                # Kept in the shared cache between preview and confirm: no instance's disk holds it.
+                token = secrets.token_urlsafe(16)
+                options = {
+                    "name": form.cleaned_data["file"].name,
+                    "data": data,
+                    "library": form.cleaned_data["library"].pk,
+                    "team": form.cleaned_data["team"].pk if form.cleaned_data["team"] else None,
+                    "publish": form.cleaned_data["publish"],
+                    "skip_invalid": form.cleaned_data["skip_invalid"],
+                    "user": request.user.pk,
+                }
+                cache.set(f"resources:import:{token}", options, IMPORT_CACHE_SECONDS)
+                can_write = bool(plan.rows) and (not plan.errors or form.cleaned_data["skip_invalid"])
+                context.update(plan=plan, warnings=warnings, token=token, can_write=can_write,
+                               preview=plan.rows[:20], options=form.cleaned_data)  # fmt: skip
+                return TemplateResponse(request, "admin/resources/resource/import.html", context)
+        context["form"] = form
+        return TemplateResponse(request, "admin/resources/resource/import.html", context)
+
+    def _import_confirm(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        options = cache.get(f"resources:import:{request.POST['token']}")
+        if not options or options["user"] != request.user.pk:
+            self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
+            return redirect("admin:resources_resource_import")
+        rows, _warnings = imports.read_rows(options["name"], options["data"])
+        plan = imports.plan_import(rows, publish=options["publish"], user=request.user)
+        if plan.errors and not options["skip_invalid"]:
+            self.message_user(request, _("Nothing was imported: some rows are not valid."), messages.ERROR)
+            return redirect("admin:resources_resource_import")
+        library = Library.objects.get(pk=options["library"])
+        team = LearningTeam.objects.filter(pk=options["team"]).first()
+        outcome = imports.apply_import(plan, library=library, team=team, publish=options["publish"], user=request.user)
+        cache.delete(f"resources:import:{request.POST['token']}")
+        self.message_user(
+            request,
+            _("Imported: %(created)d new resources, %(updated)d updated, %(skipped)d invalid rows skipped.")
+            % {"created": outcome.created, "updated": outcome.updated, "skipped": plan.invalid_rows},
+        )
+        return redirect("admin:resources_resource_changelist")
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -63,6 +279,175 @@ class ResourceAdmin(ScopedAdmin):
         if library_id:
             initial.setdefault("library", str(library_id))
         return initial
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # The status moves with the review buttons; only coordinators set it by hand.
+        if not is_coordinator(request.user):
+            readonly.append("status")
+        if obj is None or not can_publish(request.user, obj):
+            readonly.append("review_note")
+        return readonly
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.workflow_action = next((name for name, *_rest in WORKFLOW_BUTTONS if name in request.POST), None)
+        return form
+
+    def workflow_buttons(self, request: HttpRequest, obj: Resource | None) -> list[tuple[str, str]]:
+        """The review buttons this person may press for this resource in its status."""
+        if obj is None:
+            return [(name, str(label)) for name, label, rule in WORKFLOW_BUTTONS if name == "_submit_for_review"]
+        allowed = {"change": can_change(request.user, obj), "publish": can_publish(request.user, obj)}
+        return [
+            (name, str(label))
+            for name, label, rule in WORKFLOW_BUTTONS
+            if allowed[rule] and obj.status in WORKFLOW_STATUSES[name]
+        ]
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        obj = kwargs.get("obj")
+        context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        if obj is not None and obj.status == Status.DRAFT and obj.review_note:
+            context["review_note"] = obj.review_note
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Resource, form: Any, change: bool) -> None:
+        if change and "url" in form.changed_data:
+            # A new address has not been checked yet.
+            obj.link_status, obj.link_error, obj.link_final_url = None, "", ""
+            obj.link_checked_at, obj.link_failures = None, 0
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The review step comes after everything typed is saved, so it is a separate line in the history.
+        resource, user, action = form.instance, request.user, form.workflow_action
+        if action == "_submit_for_review":
+            services.resource_submit_for_review(resource=resource, user=user)
+            self.message_user(request, _("Sent for review: a team lead will publish it or send it back."))
+        elif action == "_publish":
+            services.resource_publish(resource=resource, user=user)
+            self.message_user(request, _("Published: patrons can find it now."))
+        elif action == "_send_back":
+            services.resource_send_back(resource=resource, user=user, note=resource.review_note)
+            self.message_user(request, _("Sent back to the curator with your note."))
+        elif action == "_archive":
+            services.resource_archive(resource=resource, user=user)
+            self.message_user(request, _("Archived: patrons no longer see it."))
+
+    @admin.display(description=_("link"), ordering="link_failures")
+    def link_state(self, resource: Resource) -> str:
+        if resource.link_is_broken:
+            return str(_("broken"))
+        if resource.link_checked_at is None:
+            return str(_("not checked"))
+        return str(_("works")) if resource.link_failures == 0 else str(_("failed recently"))
+
+    def csv_tags(self, resource: Resource) -> str:
+        return ";".join(sorted(tag.name for tag in resource.tags.all()))
+
+    def csv_areas(self, resource: Resource) -> str:
+        return ";".join(area.slug for area in resource.areas.all())
+
+    def csv_audiences(self, resource: Resource) -> str:
+        return ";".join(resource.audiences)
+
+    def csv_status(self, resource: Resource) -> str:
+        return resource.status
+
+    def csv_kind(self, resource: Resource) -> str:
+        return resource.kind
+
+    def csv_language(self, resource: Resource) -> str:
+        return resource.language
+
+    def csv_license(self, resource: Resource) -> str:
+        return resource.license
+
+    def csv_library(self, resource: Resource) -> str:
+        return resource.library.slug
+
+    def csv_team(self, resource: Resource) -> str:
+        return resource.team.slug if resource.team else ""
+
+    def get_export_queryset(self, queryset: QuerySet[Resource]) -> QuerySet[Resource]:
+        return queryset.prefetch_related("areas", "tags")  # type: ignore[misc]  # taggit's manager
+
+    # Bulk actions: each applies to the selected rows the person may change, and says what it refused.
+
+    @admin.action(description=_("Send selected for review"), permissions=["change"])
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        self.bulk(
+            request,
+            queryset,
+            allowed=changeable_by(queryset, request.user).filter(status=Status.DRAFT),
+            apply=lambda resource: bool(services.resource_submit_for_review(resource=resource, user=request.user)),
+        )
+
+    @admin.action(description=_("Publish selected"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        def apply(resource: Resource) -> bool:
+            if resource.status == Status.PUBLISHED:
+                return False
+            services.resource_publish(resource=resource, user=request.user)
+            return True
+
+        self.bulk(request, queryset, allowed=publishable_by(queryset, request.user), apply=apply)
+
+    @admin.action(description=_("Archive selected"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        def apply(resource: Resource) -> bool:
+            if resource.status == Status.ARCHIVED:
+                return False
+            services.resource_archive(resource=resource, user=request.user)
+            return True
+
+        self.bulk(request, queryset, allowed=publishable_by(queryset, request.user), apply=apply)
+
+    @admin.action(description=_("Add selected to the chosen area"), permissions=["change"])
+    def add_to_area(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        area = self._action_value(request, "area")
+        if area is None:
+            self.message_user(request, _("Choose a knowledge area next to the action first."), messages.ERROR)
+            return
+        self.bulk(
+            request,
+            queryset,
+            allowed=changeable_by(queryset, request.user),
+            apply=lambda resource: services.resource_add_area(resource=resource, area=area, user=request.user),
+        )
+
+    @admin.action(description=_("Add the typed tag to selected"), permissions=["change"])
+    def add_tag(self, request: HttpRequest, queryset: QuerySet[Resource]) -> None:
+        tag = (self._action_value(request, "tag") or "").strip()
+        if not tag:
+            self.message_user(request, _("Type a tag next to the action first."), messages.ERROR)
+            return
+        self.bulk(
+            request,
+            queryset,
+            allowed=changeable_by(queryset, request.user),
+            apply=lambda resource: services.resource_add_tag(resource=resource, tag=tag, user=request.user),
+        )
+
+    def _action_value(self, request: HttpRequest, name: str) -> Any:
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)  # type: ignore[attr-defined]
+        return form.cleaned_data.get(name) if form.is_valid() else None
+
+
+class TagAdmin(taggit_admin.TagAdmin):
+    """taggit's tag admin, but merging tags (which changes every library's resources) needs the right to change tags."""
+
+    def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)
 
 
 class TermInline(admin.TabularInline):
@@ -85,3 +470,77 @@ class TermGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("terms"))
     def term_list(self, group: TermGroup) -> str:
         return ", ".join(f"{term.text} ({term.language})" for term in group.terms.all())
+
+
+@admin.register(BrokenLink)
+class BrokenLinkAdmin(ScopedAdmin):
+    """The curators' work queue: resources of their library and teams whose web address stopped working."""
+
+    list_display = ["title", "fix_link", "url", "link_status", "link_error", "link_failures", "link_checked_at", "team"]
+    list_display_links = None
+    list_select_related = ["library", "team"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "status"]
+    search_fields = ["title", "url"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # fixed on the resource's own page, with its history and review
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("fix"))
+    def fix_link(self, resource: Resource) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:resources_resource_change", args=[resource.pk]), _("Edit resource")
+        )
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(ScopedAdmin):
+    """What patrons reported about the resources of the person's library and teams."""
+
+    list_display = ["created_at", "kind", "resource_link", "short_message", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["resource"]
+    search_fields = ["message", "resource__title"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = ["resource", "kind", "message", "created_at", "resolved_at", "resolved_by"]
+    fields = ["resource", "kind", "message", "status", "created_at", "resolved_at", "resolved_by"]
+    actions = ["resolve"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # patrons report from the resource's page
+
+    def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any, change: bool) -> None:
+        if "status" in form.changed_data and obj.status == ReportStatus.RESOLVED:
+            obj.resolved_at, obj.resolved_by = timezone.now(), request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("resource"), ordering="resource__title")
+    def resource_link(self, report: ProblemReport) -> str:
+        url = reverse("admin:resources_resource_change", args=[report.resource_id])
+        return format_html('<a href="{}">{}</a>', url, report.resource.title)
+
+    @admin.display(description=_("message"))
+    def short_message(self, report: ProblemReport) -> str:
+        return Truncator(report.message).chars(80)
+
+    @admin.action(description=_("Mark selected as resolved"), permissions=["change"])
+    def resolve(self, request: HttpRequest, queryset: QuerySet[ProblemReport]) -> None:
+        self.bulk(
+            request,
+            queryset,
+            allowed=changeable_by(queryset, request.user),
+            apply=lambda report: services.problem_report_resolve(report=report, user=request.user),
+        )
+
+
+import resources.offers.admin  # noqa: E402, F401  (school offers, sessions and booking requests)

@@ -10,6 +10,11 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
   change the team), and view libraries, knowledge areas, staff and tags.
 - Curators prepare resources: they add, change and view resources (but not delete them), and view
   libraries, learning teams, knowledge areas, staff and tags.
+- Curation: everyone above sees the broken links and patrons' problem reports of their library and teams,
+  and marks reports resolved. Who may publish (team leads) is decided in ``teams.access``, not here.
+- School offers: coordinators manage subjects, offers, sessions and booking requests; team leads and
+  curators add, change and view offers and their sessions, and view and answer (change) the booking
+  requests of their own library.
 
 Permissions are named by app label and codename, so this module needs no other app's models.
 """
@@ -35,8 +40,14 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("teams", "user"): ALL,
         ("resources", "knowledgearea"): ALL,
         ("resources", "resource"): ALL,
+        ("resources", "problemreport"): ALL,
+        ("resources", "brokenlink"): ("view",),
         ("resources", "termgroup"): ALL,
         ("resources", "term"): ALL,
+        ("resources", "subject"): ALL,
+        ("resources", "schooloffer"): ALL,
+        ("resources", "offersession"): ALL,
+        ("resources", "bookingrequest"): ALL,
         ("taggit", "tag"): ALL,
     },
     TEAM_LEADS_GROUP: {
@@ -46,6 +57,12 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("teams", "user"): ("view",),
         ("resources", "knowledgearea"): ("view",),
         ("resources", "resource"): ALL,
+        ("resources", "problemreport"): ("change", "view"),
+        ("resources", "brokenlink"): ("view",),
+        ("resources", "subject"): ("view",),
+        ("resources", "schooloffer"): ("add", "change", "view"),
+        ("resources", "offersession"): ("add", "change", "view"),
+        ("resources", "bookingrequest"): ("change", "view"),
         ("taggit", "tag"): ("view",),
     },
     CURATORS_GROUP: {
@@ -54,6 +71,12 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("teams", "user"): ("view",),
         ("resources", "knowledgearea"): ("view",),
         ("resources", "resource"): ("add", "change", "view"),
+        ("resources", "problemreport"): ("change", "view"),
+        ("resources", "brokenlink"): ("view",),
+        ("resources", "subject"): ("view",),
+        ("resources", "schooloffer"): ("add", "change", "view"),
+        ("resources", "offersession"): ("add", "change", "view"),
+        ("resources", "bookingrequest"): ("change", "view"),
         ("taggit", "tag"): ("view",),
     },
 }

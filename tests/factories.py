@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import factory
+from django.db.models import F
 from django.utils import timezone
 
 from resources.models import Kind, KnowledgeArea, Resource, Status
@@ -100,3 +102,94 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     def tags(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.tags.set(extracted)
+
+
+# School offers --------------------------------------------------------------------------------------------
+
+
+class SubjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Subject"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Ämne {n}")
+    name_da = factory.Sequence(lambda n: f"Fag {n}")
+    name_nb = factory.Sequence(lambda n: f"Fag {n}")
+    name_en = factory.Sequence(lambda n: f"Subject {n}")
+    slug = factory.Sequence(lambda n: f"subject-{n}")
+
+
+class SchoolOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.SchoolOffer"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Källkritikverkstad för högstadiet, grupp {n}")
+    slug = factory.Sequence(lambda n: f"kallkritikverkstad-{n}")
+    summary = "Eleverna granskar nyheter, bilder och källor tillsammans med en bibliotekarie."
+    description = "Vi arbetar i små grupper med riktiga exempel från nätet."
+    year_from = 7
+    year_to = 9
+    format = "library"
+    duration_minutes = 90
+    max_pupils = 30
+    language = "sv"
+    contact_name = "Anna Bibliotekarie"
+    contact_email = factory.Sequence(lambda n: f"skola{n}@bibliotek.example")
+    booking = "sessions"
+    library = factory.SubFactory(LibraryFactory)
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def subjects(self, create: bool, extracted: list[Any] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.subjects.set(extracted)
+
+    @factory.post_generation
+    def areas(self, create: bool, extracted: list[KnowledgeArea] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.areas.set(extracted)
+
+
+class OfferSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.OfferSession"
+
+    offer = factory.SubFactory(SchoolOfferFactory)
+    starts_at = factory.Sequence(
+        lambda n: (timezone.now() + timedelta(days=7 + n)).replace(hour=9, minute=0, second=0, microsecond=0)
+    )
+    capacity = 2
+
+
+class BookingRequestFactory(factory.django.DjangoModelFactory):
+    """A request as the booking service leaves it: an active request holds a place in its session."""
+
+    class Meta:
+        model = "resources.BookingRequest"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"TEST-{n:04d}")
+    offer = factory.SubFactory(SchoolOfferFactory)
+    session = factory.SubFactory(OfferSessionFactory, offer=factory.SelfAttribute("..offer"))
+    visit_date = factory.LazyAttribute(
+        lambda booking: timezone.localdate(booking.session.starts_at) if booking.session else booking.proposed_dates[0]
+    )
+    teacher_name = "Karin Lärare"
+    school = "Rosengårdsskolan"
+    email = factory.Sequence(lambda n: f"larare{n}@skola.example")
+    phone = "040-123 45 67"
+    school_year = 8
+    pupils = 25
+    message = "Vi har arbetat med nyheter i svenska."
+    language = "sv"
+    consented_at = factory.LazyFunction(timezone.now)
+    status = "pending"
+    form_token = factory.LazyFunction(uuid.uuid4)
+
+    @factory.post_generation
+    def hold_place(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and self.session_id and self.status in ("pending", "confirmed"):
+            type(self.session).objects.filter(pk=self.session_id).update(groups_booked=F("groups_booked") + 1)
+            self.session.refresh_from_db()

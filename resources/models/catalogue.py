@@ -13,11 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from resources.languages import AUTONYMS, LANGUAGE_CHOICES, text_direction
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
 from teams.models import LearningTeam, Library
+
+# A link that failed this many checks in a row is flagged broken (manage.py check_links).
+BROKEN_AFTER_FAILURES = 3
+LINK_HEALTH_FIELDS = ["link_status", "link_error", "link_final_url", "link_checked_at", "link_failures"]
 
 
 class Status(models.TextChoices):
@@ -130,6 +135,9 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
             models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name"))
         )
 
+    def with_broken_link(self) -> ResourceQuerySet:
+        return self.filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+
     def for_detail(self) -> ResourceQuerySet:
         return self.select_related("library", "team").prefetch_related(
             models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name")),
@@ -195,14 +203,37 @@ class Resource(models.Model):
     )
     tags = TaggableManager(_("tags"), blank=True, help_text=_("Comma-separated keywords."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(
+        _("review note"),
+        blank=True,
+        help_text=_("Written by the team lead who sent the resource back: what to change before it is published."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Counts saves, so that a save based on an older copy is refused instead of overwriting (the admin).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Link health, kept by manage.py check_links; never edited by hand.
+    link_status = models.PositiveSmallIntegerField(
+        _("last link status"), null=True, blank=True, editable=False, help_text=_("The HTTP status of the last check.")
+    )
+    link_error = models.CharField(_("last link error"), max_length=300, blank=True, editable=False)
+    link_final_url = models.URLField(
+        _("redirects to"), max_length=500, blank=True, editable=False, help_text=_("Where the web address led.")
+    )
+    link_checked_at = models.DateTimeField(_("link checked"), null=True, blank=True, editable=False)
+    link_failures = models.PositiveSmallIntegerField(_("failed link checks in a row"), default=0, editable=False)
     # Kept by database triggers (migration 0002) from the title, tags, areas, summary and description,
     # stemmed in the resource's own language; never written by Python.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
+    # Every change, with who made it and the old values; restored from the admin's history page.
+    history = HistoricalRecords(
+        verbose_name=_("historical resource"),
+        m2m_fields=["areas"],
+        excluded_fields=["search_vector", "updated_at", *LINK_HEALTH_FIELDS],
+    )
 
     class Meta:
         verbose_name = _("resource")
@@ -222,6 +253,11 @@ class Resource(models.Model):
             models.Index(fields=["status", "-published_at"], name="resources_status_published"),
             GinIndex(fields=["audiences"], name="resources_audiences_gin"),
             GinIndex(fields=["search_vector"], name="resources_search_vector_gin"),
+            models.Index(
+                fields=["link_failures"],
+                condition=Q(link_failures__gte=BROKEN_AFTER_FAILURES),
+                name="resources_broken_links",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,6 +267,13 @@ class Resource(models.Model):
         # The first publication is dated here so the invariant above always holds.
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        # Every save is a new version: the admin refuses a save based on an older one.
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -265,6 +308,15 @@ class Resource(models.Model):
     @property
     def license_info(self) -> License | None:
         return LICENSES.get(self.license)
+
+    @property
+    def link_is_broken(self) -> bool:
+        return self.link_failures >= BROKEN_AFTER_FAILURES
+
+    @property
+    def archived_copy_url(self) -> str:
+        """The Internet Archive's latest copy of the web address, for when the address no longer works."""
+        return f"https://web.archive.org/web/{self.url}" if self.url else ""
 
     @property
     def link(self) -> str:

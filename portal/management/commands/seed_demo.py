@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -13,11 +16,22 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from resources.models import KnowledgeArea, Resource, Status
+from resources.models import (
+    ACTIVE_STATUSES,
+    BookingRequest,
+    BookingStatus,
+    KnowledgeArea,
+    OfferSession,
+    Resource,
+    SchoolOffer,
+    Status,
+    Subject,
+)
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
@@ -35,6 +49,12 @@ ROLE_GROUPS = {"coordinator": COORDINATORS_GROUP, "team lead": TEAM_LEADS_GROUP,
 UNPUBLISHED = {Status.DRAFT, Status.IN_REVIEW}
 # Letters that Unicode does not decompose, so slugify() would drop them ("Læselyst" -> "lselyst").
 SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
+
+# School offers: sessions are local times in the library's country; requests were sent on a fixed day.
+TIME_ZONES = {"SE": ZoneInfo("Europe/Stockholm"), "DK": ZoneInfo("Europe/Copenhagen"), "NO": ZoneInfo("Europe/Oslo")}
+REQUESTS_SENT_AT = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+# Form tokens of demo requests are derived from their references, so a rerun finds the same values.
+DEMO_TOKENS = uuid.UUID("6f1c1f8e-2b1a-4c55-9d0e-2f5d3c1a7b90")
 
 M = TypeVar("M", bound=models.Model)
 
@@ -89,7 +109,9 @@ class Command(BaseCommand):
         "Creates demo data for development: libraries in Sweden, Denmark and Norway, knowledge areas, four "
         "learning teams with members, staff accounts (admin, coordinator, teamlead, curator, kurator and a few "
         f"more, all with the password {DEMO_PASSWORD!r}) and about 160 resources in Scandinavian languages, "
-        "English, Arabic, Persian and Ukrainian, a few of them unpublished. The data lives in portal/demo/. "
+        "English, Arabic, Persian and Ukrainian, a few of them unpublished; school subjects and 45 school offers "
+        "(42 published) in Sweden, Denmark and Norway with sessions and a few booking requests. The data lives in "
+        "portal/demo/. "
         "Idempotent: rows are found by slug or username and brought back to the demo values, so running it again "
         "changes nothing and duplicates nothing. For development databases only: it refuses to run unless DEBUG "
         "is on, or --force says this database is not production."
@@ -115,13 +137,19 @@ class Command(BaseCommand):
             areas = self.sync_areas(load("areas.json"), teams)
             staff = self.sync_staff(load("staff.json"), libraries, teams, team_libraries, groups)
             resources = self.sync_resources(libraries, teams, team_libraries, areas)
+            offers_data = load("offers.json")
+            subjects = self.sync_subjects(offers_data["subjects"])
+            offers = self.sync_offers(offers_data["offers"], libraries, teams, team_libraries, areas, subjects)
+            requests = self.sync_requests(offers_data["requests"], offers)
 
         published = sum(resource.status == Status.PUBLISHED for resource in resources)
+        sessions = OfferSession.objects.filter(offer__in=offers.values()).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(libraries)} libraries, {len(areas)} knowledge areas, "
                 f"{len(teams)} learning teams, {len(staff)} staff, "
-                f"{len(resources)} resources ({published} published)."
+                f"{len(resources)} resources ({published} published), {len(subjects)} subjects, "
+                f"{len(offers)} school offers with {sessions} sessions, {len(requests)} booking requests."
             )
         )
         self.stdout.write(
@@ -261,3 +289,124 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"Demo resource {slug!r}: {error.message_dict}") from error
         return sync(Resource, {"slug": slug}, values)
+
+    def sync_subjects(self, rows: list[dict[str, str]]) -> dict[str, Subject]:
+        subjects = {}
+        for row in rows:
+            values = {name: row[name] for name in ("name", "name_da", "name_nb", "name_en")}
+            subjects[row["slug"]] = sync(Subject, {"slug": row["slug"]}, values)
+        return subjects
+
+    def sync_offers(
+        self,
+        rows: list[dict[str, Any]],
+        libraries: dict[str, Library],
+        teams: dict[str, LearningTeam],
+        team_libraries: dict[str, set[int]],
+        areas: dict[str, KnowledgeArea],
+        subjects: dict[str, Subject],
+    ) -> dict[str, SchoolOffer]:
+        titles = {title for row in rows for title in row["preparation"]}
+        preparation = dict(Resource.objects.published().filter(title__in=titles).values_list("title", "pk"))
+        if missing := titles - preparation.keys():
+            raise CommandError(f"School offers name preparation material that is not a published resource: {missing}")
+        offers: dict[str, SchoolOffer] = {}
+        for index, row in enumerate(rows):
+            library = pick(libraries, row["library"], "library")
+            team = pick(teams, row["team"], "learning team") if "team" in row else None
+            if team and library.pk not in team_libraries[team.slug]:
+                raise CommandError(f"{row['slug']!r}: the team {team.slug} does not include {library.slug}.")
+            offer = self.sync_offer(row, library=library, team=team, index=index)
+            offer.areas.set([pick(areas, slug, "knowledge area") for slug in row["areas"]])
+            offer.subjects.set([pick(subjects, slug, "subject") for slug in row["subjects"]])
+            offer.preparation.set([preparation[title] for title in row["preparation"]])
+            zone = TIME_ZONES[library.country]
+            for starts, capacity in row.get("sessions", []):
+                starts_at = datetime.fromisoformat(starts).replace(tzinfo=zone)
+                sync(OfferSession, {"offer": offer, "starts_at": starts_at}, {"capacity": capacity})
+            offers[offer.slug] = offer
+        return offers
+
+    def sync_offer(
+        self, row: dict[str, Any], *, library: Library, team: LearningTeam | None, index: int
+    ) -> SchoolOffer:
+        status = Status(row.get("status", Status.PUBLISHED))
+        season: list[date | None] = [date.fromisoformat(day) for day in row.get("season", [])] or [None, None]
+        contact_name, contact_email, contact_phone = row["contact"]
+        values = {
+            "title": row["title"],
+            "summary": row["summary"],
+            "description": row["description"],
+            "language": row["language"],
+            "year_from": row["years"][0],
+            "year_to": row["years"][1],
+            "format": row["format"],
+            "duration_minutes": row["duration"],
+            "max_pupils": row["max_pupils"],
+            "price": Decimal(row["price"]),
+            "accessibility": row["accessibility"],
+            "contact_name": contact_name,
+            "contact_email": contact_email,
+            "contact_phone": contact_phone,
+            "booking": row["booking"],
+            "season_start": season[0],
+            "season_end": season[1],
+            "library_id": library.pk,
+            "team_id": team.pk if team else None,
+            "status": status,
+            "published_at": None if status in UNPUBLISHED else PUBLISHED_BEFORE - timedelta(days=index * 3),
+        }
+        candidate = SchoolOffer(slug=row["slug"], **{**values, "team_id": None})  # the team was checked above
+        candidate.library = library
+        try:
+            # Field checks and the offer's own rules (school years of the country, the season).
+            candidate.clean_fields(exclude=["library", "team"])
+            candidate.clean()
+        except ValidationError as error:
+            raise CommandError(f"Demo school offer {row['slug']!r}: {error.message_dict}") from error
+        return sync(SchoolOffer, {"slug": row["slug"]}, values)
+
+    def sync_requests(self, rows: list[dict[str, Any]], offers: dict[str, SchoolOffer]) -> list[BookingRequest]:
+        """A few requests in every state. Their sessions' booked places are counted from the requests afterwards."""
+        requests = []
+        for row in rows:
+            offer = pick(offers, row["offer"], "school offer")
+            session = None
+            if "session" in row:
+                starts_at = datetime.fromisoformat(row["session"]).replace(tzinfo=TIME_ZONES[offer.library.country])
+                session = OfferSession.objects.get(offer=offer, starts_at=starts_at)
+            dates = [date.fromisoformat(day) for day in row.get("dates", [])]
+            values = {
+                "offer_id": offer.pk,
+                "session_id": session.pk if session else None,
+                "proposed_dates": dates,
+                "visit_date": session.date if session else dates[0],
+                "teacher_name": row["teacher_name"],
+                "school": row["school"],
+                "email": row["email"],
+                "phone": row["phone"],
+                "school_year": row["school_year"],
+                "pupils": row["pupils"],
+                "message": row["message"],
+                "staff_message": row.get("staff_message", ""),
+                "language": row["language"],
+                "status": BookingStatus(row["status"]),
+                "consented_at": REQUESTS_SENT_AT,
+                "form_token": uuid.uuid5(DEMO_TOKENS, row["reference"]),
+            }
+            requests.append(sync(BookingRequest, {"reference": row["reference"]}, values))
+        self.recount_places(offers)
+        return requests
+
+    def recount_places(self, offers: dict[str, SchoolOffer]) -> None:
+        """Each demo session's booked places are its active requests, whatever earlier runs or clicks left."""
+        sessions = (
+            OfferSession.objects.filter(offer__in=offers.values())
+            .annotate(active=Count("booking_requests", filter=models.Q(booking_requests__status__in=ACTIVE_STATUSES)))
+            .values_list("pk", "groups_booked", "capacity", "active")
+        )
+        for pk, booked, capacity, active in sessions:
+            if booked != active:
+                if active > capacity:
+                    raise CommandError(f"The demo requests overbook the session {pk}.")
+                OfferSession.objects.filter(pk=pk).update(groups_booked=active)

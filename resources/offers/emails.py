@@ -1,0 +1,98 @@
+"""The e-mails a booking request sends: to the teacher in the language they used, to the library in its own.
+
+Called by the services after their transaction commits; each reads the request afresh, so what it says
+is what was stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from resources.models import BookingRequest
+from resources.offers.ics import session_calendar
+from resources.offers.selectors import booking_token
+from teams.models import Country
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = "resources/offers/email"
+# The language a library's staff read their notifications in.
+LIBRARY_LANGUAGES = {Country.SWEDEN: "sv", Country.DENMARK: "da", Country.NORWAY: "nb"}
+
+
+def _booking(pk: int) -> BookingRequest:
+    return BookingRequest.objects.select_related("offer", "offer__library", "session").get(pk=pk)
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    subject = render_to_string(f"{TEMPLATES}/{name}_subject.txt", context)
+    body = render_to_string(f"{TEMPLATES}/{name}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def _links(booking: BookingRequest, base_url: str) -> dict[str, str]:
+    token = booking_token(booking)
+    return {
+        "booking_url": base_url + reverse("offers:booking", kwargs={"token": token}),
+        "cancel_url": base_url + reverse("offers:cancel", kwargs={"token": token}),
+        "offer_url": base_url + booking.offer.get_absolute_url(),
+    }
+
+
+def _to_teacher(booking: BookingRequest, name: str, *, base_url: str, calendar: bool = False) -> None:
+    if not booking.email:
+        return  # anonymised
+    with translation.override(booking.language):
+        links = _links(booking, base_url)
+        context = {"booking": booking, "offer": booking.offer, "session": booking.session, **links}
+        subject, body = _render(name, context)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [booking.email])
+    if calendar and booking.session is not None:
+        event = session_calendar(booking.session, url=links["offer_url"])
+        message.attach(f"{booking.reference}.ics", event, "text/calendar")
+    message.send()
+
+
+def _to_library(booking: BookingRequest, name: str, *, base_url: str) -> None:
+    address = booking.offer.notification_email
+    if not address:
+        logger.warning("School offer %s has no contact address; request %s not announced.", booking.offer, booking)
+        return
+    with translation.override(LIBRARY_LANGUAGES.get(Country(booking.offer.library.country), "sv")):
+        admin_url = base_url + reverse("admin:resources_bookingrequest_change", args=[booking.pk])
+        context = {"booking": booking, "offer": booking.offer, "session": booking.session, "admin_url": admin_url}
+        subject, body = _render(name, context)
+    reply_to = [booking.email] if booking.email else []
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to).send()
+
+
+def request_received(pk: int, *, base_url: str) -> None:
+    """A new request: the teacher's confirmation of receipt with the reference, and the library's notice."""
+    booking = _booking(pk)
+    _to_teacher(booking, "teacher_received", base_url=base_url)
+    _to_library(booking, "library_received", base_url=base_url)
+
+
+def request_decided(pk: int, *, base_url: str, decision: str) -> None:
+    """The library confirmed or declined: the teacher hears it, with the library's message."""
+    booking = _booking(pk)
+    _to_teacher(booking, f"teacher_{decision}", base_url=base_url, calendar=decision == "confirmed")
+
+
+def request_moved(pk: int, *, base_url: str) -> None:
+    booking = _booking(pk)
+    _to_teacher(booking, "teacher_moved", base_url=base_url, calendar=True)
+
+
+def request_cancelled(pk: int, *, base_url: str) -> None:
+    """The teacher cancelled: both sides get a note, so the library can offer the place to someone else."""
+    booking = _booking(pk)
+    _to_teacher(booking, "teacher_cancelled", base_url=base_url)
+    _to_library(booking, "library_cancelled", base_url=base_url)

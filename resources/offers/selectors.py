@@ -1,0 +1,185 @@
+"""Questions the school-offer pages ask of the database, each answered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core import signing
+from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.text import slugify
+
+from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Status, Subject
+from resources.search import Facet, UnderstoodQuery, facet_counts, search, understand
+from teams.models import Library
+
+PAGE_SIZE = 20
+MUNICIPALITY_FACET_SIZE = 25
+BOOKING_SALT = "resources.offers.booking"
+# Letters that Unicode does not decompose, so slugify() would drop them ("København" -> "kbenhavn").
+SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEXT_SESSION = "next"
+
+
+OFFER_FACETS = [
+    Facet("year", """
+        SELECT year::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits CROSS JOIN generate_series(hits.year_from::int, hits.year_to::int) AS year
+         GROUP BY 1"""),
+    Facet("subject", """
+        SELECT subject.slug::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits
+          JOIN resources_schooloffer_subjects link ON link.schooloffer_id = hits.id
+          JOIN resources_subject subject ON subject.id = link.subject_id
+         GROUP BY 1"""),
+    Facet("area", """
+        SELECT area.slug::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits
+          JOIN resources_schooloffer_areas link ON link.schooloffer_id = hits.id
+          JOIN resources_knowledgearea area ON area.id = link.knowledgearea_id
+         GROUP BY 1"""),
+    Facet("country", """
+        SELECT library.country::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits JOIN teams_library library ON library.id = hits.library_id
+         GROUP BY 1"""),
+    Facet("region", """
+        SELECT library.region::text AS value, library.region::text AS label, count(*) AS count
+          FROM hits JOIN teams_library library ON library.id = hits.library_id
+         GROUP BY 1, 2"""),
+    Facet("municipality", f"""
+        SELECT library.municipality::text AS value, library.municipality::text AS label, count(*) AS count
+          FROM hits JOIN teams_library library ON library.id = hits.library_id
+         GROUP BY 1, 2
+         ORDER BY 3 DESC, 2
+         LIMIT {MUNICIPALITY_FACET_SIZE}"""),
+    Facet("format", "SELECT format::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+]  # fmt: skip
+FACET_COLUMNS = ["year_from", "year_to", "library_id", "format"]
+
+
+def place_slug(name: str) -> str:
+    """A region's or municipality's name as it reads in a web address: 'Region Skåne' -> 'region-skane'."""
+    return slugify(name.translate(SLUG_FALLBACKS))
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str
+    region: str
+    municipality: str
+
+
+def places_with_offers() -> list[Place]:
+    """Where published offers are: each (country, region, municipality) once."""
+    rows = (
+        Library.objects.filter(school_offers__status=Status.PUBLISHED)
+        .order_by("country", "region", "municipality")
+        .values_list("country", "region", "municipality")
+        .distinct()
+    )
+    return [Place(*row) for row in rows]
+
+
+@dataclass
+class OfferSearch:
+    """One search of the published offers: their number, facet counts and the ordered results."""
+
+    total: int
+    facets: dict[str, list[tuple[str, str, int]]]
+    results: QuerySet[SchoolOffer] = field(repr=False)
+    query: UnderstoodQuery | None = None
+    suggestion: str = ""
+
+    def page(self, start: int, stop: int) -> list[SchoolOffer]:
+        return list(self.results[start:stop])
+
+
+def free_sessions(*, after: date | None = None, before: date | None = None) -> QuerySet[OfferSession]:
+    """Upcoming sessions with a place left, optionally between two days (both included)."""
+    sessions = OfferSession.objects.upcoming().with_places()
+    if after:
+        sessions = sessions.filter(starts_at__date__gte=after)
+    if before:
+        sessions = sessions.filter(starts_at__date__lte=before)
+    return sessions
+
+
+def filtered_offers(
+    data: dict[str, Any],
+    *,
+    subjects: dict[str, Subject],
+    areas: dict[str, KnowledgeArea],
+    regions: dict[str, list[str]],
+    municipalities: dict[str, list[str]],
+) -> QuerySet[SchoolOffer]:
+    offers = SchoolOffer.objects.published()
+    if data.get("year") is not None:
+        offers = offers.for_year(data["year"])
+    if subject := subjects.get(data.get("subject") or ""):
+        offers = offers.filter(subjects=subject)
+    if area := areas.get(data.get("area") or ""):
+        # An area includes its sub-areas.
+        links = SchoolOffer.areas.through.objects.filter(Q(knowledgearea=area) | Q(knowledgearea__parent=area))
+        offers = offers.filter(pk__in=links.values("schooloffer_id"))
+    if country := data.get("country"):
+        offers = offers.filter(library__country=country)
+    if names := regions.get(data.get("region") or ""):
+        offers = offers.filter(library__region__in=names)
+    if names := municipalities.get(data.get("municipality") or ""):
+        offers = offers.filter(library__municipality__in=names)
+    if offer_format := data.get("format"):
+        offers = offers.filter(format=offer_format)
+    if data.get("from") or data.get("to"):
+        sessions = free_sessions(after=data.get("from"), before=data.get("to"))
+        offers = offers.filter(pk__in=sessions.values("offer_id"))
+    return offers
+
+
+def search_offers(
+    data: dict[str, Any],
+    *,
+    sort: str,
+    subjects: dict[str, Subject],
+    areas: dict[str, KnowledgeArea],
+    regions: dict[str, list[str]],
+    municipalities: dict[str, list[str]],
+) -> OfferSearch:
+    """Filter and search the published offers: facet counts in one query, the page's rows in another."""
+    query = understand(data["q"]) if data.get("q") else None
+    results = filtered_offers(data, subjects=subjects, areas=areas, regions=regions, municipalities=municipalities)
+    if query:
+        results = search(results, query)
+    facets = facet_counts(results, OFFER_FACETS, FACET_COLUMNS)
+    total = sum(count for _value, _label, count in facets["country"])
+    next_free = free_sessions(after=data.get("from"), before=data.get("to")).filter(offer=OuterRef("pk"))
+    results = results.annotate(
+        next_session=Subquery(next_free.order_by("starts_at").values("starts_at")[:1], output_field=DateTimeField())
+    ).select_related("library")
+    if sort == Sort.RELEVANCE and query:
+        results = results.order_by("-rank", "title", "pk")
+    else:
+        results = results.order_by(F("next_session").asc(nulls_last=True), "title", "pk")
+    suggestion = ""
+    if query and query.corrections:
+        corrected = understand(query.suggestion(), cross_language=False)
+        if corrected and search(SchoolOffer.objects.published(), corrected).exists():
+            suggestion = query.suggestion()
+    return OfferSearch(total=total, facets=facets, results=results, query=query, suggestion=suggestion)
+
+
+def booking_token(booking: BookingRequest) -> str:
+    """The request's reference, signed: the teacher's key to their request, sent in their e-mail."""
+    return signing.Signer(salt=BOOKING_SALT).sign(booking.reference)
+
+
+def booking_for_token(token: str) -> BookingRequest | None:
+    try:
+        reference = signing.Signer(salt=BOOKING_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return BookingRequest.objects.for_listing().filter(reference=reference).first()

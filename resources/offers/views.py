@@ -1,0 +1,278 @@
+"""School offers for teachers: find one for the class, read what it is, send a booking request, cancel it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import DetailView, ListView
+
+from resources.facets import SearchPages
+from resources.models import BookingRequest, KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
+from resources.offers import services
+from resources.offers.facets import offer_facet_links
+from resources.offers.forms import BookingRequestForm, OfferSearchForm
+from resources.offers.ics import session_calendar
+from resources.offers.selectors import (
+    PAGE_SIZE,
+    Sort,
+    booking_for_token,
+    booking_token,
+    places_with_offers,
+    search_offers,
+)
+from resources.search import snippets
+
+RATE_LIMIT_WINDOW_SECONDS = 3600
+SCHEMA_FORMATS = {
+    OfferFormat.AT_LIBRARY: "https://schema.org/OfflineEventAttendanceMode",
+    OfferFormat.AT_SCHOOL: "https://schema.org/OfflineEventAttendanceMode",
+    OfferFormat.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+}
+
+
+class OfferListView(ListView):
+    """Find school offers: school year, subject, area, place, format, free dates and words, with counts."""
+
+    template_name = "resources/offers/offer_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "offers"
+
+    def get_queryset(self) -> QuerySet[SchoolOffer]:
+        data = self.request.GET.copy()
+        if not data.get("sort"):
+            # Shown as chosen: the best match for words, else the next free session.
+            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
+        self.form = OfferSearchForm(
+            data,
+            subjects=list(Subject.objects.order_by("name")),
+            areas=list(KnowledgeArea.objects.order_by("name")),
+            places=places_with_offers(),
+            language=self.request.LANGUAGE_CODE,
+        )
+        self.search = None
+        if self.form.is_valid():
+            # The errors are shown beside the fields otherwise; what was typed stays in them.
+            self.search = search_offers(
+                self.form.cleaned_data,
+                sort=self.form.chosen_sort,
+                subjects=self.form.subjects,
+                areas=self.form.areas,
+                regions=self.form.regions,
+                municipalities=self.form.municipalities,
+            )
+        return SchoolOffer.objects.none()
+
+    def paginate_queryset(self, queryset: QuerySet[SchoolOffer], page_size: int) -> Any:  # type: ignore[override]
+        # The facet counts have counted the results already; each page reads only its own rows.
+        if self.search is not None:
+            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[arg-type]
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=self.form, search=self.search, **kwargs)
+        if self.search is not None:
+            context["facets"] = offer_facet_links(self.search.facets, self.form, self.request.GET)
+            if self.search.query:
+                page = context["offers"]
+                found = snippets(SchoolOffer, [offer.pk for offer in page], self.search.query, field_name="summary")
+                for offer in page:
+                    offer.snippet = found.get(offer.pk)
+        return context
+
+
+def _offer_page(
+    request: HttpRequest, offer: SchoolOffer, form: BookingRequestForm, *, status: int = 200
+) -> HttpResponse:
+    sessions = offer.upcoming_sessions  # type: ignore[attr-defined]
+    context = {
+        "offer": offer,
+        "form": form,
+        "sessions": sessions,
+        "json_ld": _events_json_ld(request, offer, sessions),
+    }
+    return render(request, "resources/offers/offer_detail.html", context, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")  # each page carries its own one-time form token
+class OfferDetailView(DetailView):
+    """Everything a teacher needs to decide, the upcoming sessions, and the booking form."""
+
+    context_object_name = "offer"
+
+    def get_queryset(self) -> QuerySet[SchoolOffer]:
+        return SchoolOffer.objects.published().for_detail()
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        return _offer_page(self.request, self.object, BookingRequestForm(offer=self.object))
+
+
+@never_cache
+@require_POST
+def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send a booking request. Invalid input comes back beside its field with everything typed kept."""
+    offer = get_object_or_404(SchoolOffer.objects.published().for_detail(), slug=slug)
+    form = BookingRequestForm(request.POST, offer=offer)
+    if _over_rate_limit(request):
+        form.full_clean()
+        form.add_error(
+            None,
+            _(
+                "Too many booking requests have come from your address in the last hour, so this one was not "
+                "sent. Please try again later, or contact the library."
+            ),
+        )
+        return _offer_page(request, offer, form, status=429)
+    if form.is_valid():
+        try:
+            booking, _created = services.booking_request_create(
+                offer=offer,
+                language=request.LANGUAGE_CODE,
+                base_url=_base_url(request),
+                **form.booking_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("offers:booking", token=booking_token(booking))
+    return _offer_page(request, offer, form)
+
+
+def _base_url(request: HttpRequest) -> str:
+    """The site's address as this visitor reached it, for links in e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _client_address(request: HttpRequest) -> str:
+    # Behind the TLS proxy (see README) the visitor's address is the last one the proxy appended.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _over_rate_limit(request: HttpRequest) -> bool:
+    """Count this post against its address; true once the address has posted too often this hour.
+
+    The count lives in the shared cache, so every web instance sees the same number.
+    """
+    limit = settings.BOOKING_RATE_LIMIT
+    if not limit:
+        return False
+    key = f"offers:booking-posts:{_client_address(request)}"
+    cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
+        count = 1
+    return bool(count > limit)
+
+
+def _events_json_ld(request: HttpRequest, offer: SchoolOffer, sessions: list[OfferSession]) -> SafeString:
+    """schema.org EducationEvent for each upcoming session, for search engines and other sites."""
+    url = request.build_absolute_uri(offer.get_absolute_url())
+    library = offer.library
+    if offer.format == OfferFormat.ONLINE:
+        location: dict[str, Any] = {"@type": "VirtualLocation", "url": url}
+    else:
+        location = {
+            "@type": "Place",
+            "name": library.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": library.street_address,
+                "postalCode": library.postal_code,
+                "addressLocality": library.city or library.municipality,
+                "addressRegion": library.region,
+                "addressCountry": library.country,
+            },
+        }
+    events = [
+        {
+            "@context": "https://schema.org",
+            "@type": "EducationEvent",
+            "name": offer.title,
+            "description": offer.summary,
+            "url": url,
+            "startDate": timezone.localtime(session.starts_at).isoformat(),
+            "endDate": timezone.localtime(session.ends_at).isoformat(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": SCHEMA_FORMATS[OfferFormat(offer.format)],
+            "location": location,
+            "inLanguage": offer.language,
+            "educationalLevel": offer.years_label,
+            "organizer": {"@type": "Organization", "name": library.name, "url": library.website or url},
+            "offers": {
+                "@type": "Offer",
+                "price": str(offer.price),
+                "priceCurrency": offer.currency,
+                "availability": "https://schema.org/SoldOut" if session.is_full else "https://schema.org/InStock",
+                "url": url,
+            },
+        }
+        for session in sessions
+    ]
+    # Escaped so that no text in an offer can close the script element.
+    text = json.dumps(events, ensure_ascii=False)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One session as an iCalendar file, to add to a calendar."""
+    session = get_object_or_404(
+        OfferSession.objects.select_related("offer", "offer__library"),
+        pk=pk,
+        offer__slug=slug,
+        offer__in=SchoolOffer.objects.published(),
+    )
+    url = request.build_absolute_uri(session.offer.get_absolute_url())
+    response = HttpResponse(session_calendar(session, url=url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{pk}.ics"'
+    return response
+
+
+def _booking_for(token: str) -> BookingRequest:
+    """The request a signed link names, or 404: the link is the teacher's only key."""
+    booking = booking_for_token(token)
+    if booking is None:
+        raise Http404(_("No booking request has this address."))
+    return booking
+
+
+@never_cache
+def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """The teacher's view of their request: reference, what and when, its status."""
+    booking = _booking_for(token)
+    context = {"booking": booking, "offer": booking.offer, "token": token}
+    return render(request, "resources/offers/booking_detail.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel through the signed link in the e-mail: a page that asks, and a button that does it."""
+    booking = _booking_for(token)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.booking_request_cancel(booking=booking, base_url=_base_url(request))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect(reverse("offers:booking", kwargs={"token": token}))
+    context = {"booking": booking, "offer": booking.offer, "token": token, "error": error}
+    return render(request, "resources/offers/booking_cancel.html", context, status=409 if error else 200)

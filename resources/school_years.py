@@ -1,0 +1,85 @@
+"""The shared school-year scale (0–13) and how each country names its years.
+
+One integer scale serves Sweden, Denmark and Norway, so a teacher's "year 7" finds offers from all three:
+
+- 0 is förskoleklass (SE) and 0. klasse (DK); Norway has no year 0, school starts at 1. trinn;
+- 1–9 are grundskolans årskurser in Sweden, 1–10 the folkeskole's klassetrin and grunnskolens trinn;
+- upper secondary is 10–12 in Sweden (gymnasiet år 1–3) and 11–13 in Denmark (1.–3.g) and Norway (vg1–vg3).
+
+Labels are the country's own words ("åk 7–9", "7.–9. klasse", "8.–10. trinn") whatever the interface
+language, because that is what teachers in that country call their classes.
+"""
+
+from __future__ import annotations
+
+from teams.models import Country
+
+FIRST, LAST = 0, 13
+SCALE = range(FIRST, LAST + 1)
+# The first year of upper secondary school on the shared scale, per country.
+UPPER_SECONDARY = {Country.SWEDEN: 10, Country.DENMARK: 11, Country.NORWAY: 11}
+# The years each country's schools have.
+YEARS = {
+    Country.SWEDEN: range(13),
+    Country.DENMARK: range(14),
+    Country.NORWAY: range(1, 14),
+}
+
+
+def _stage(country: str, year: int) -> str:
+    return "upper" if year >= UPPER_SECONDARY[Country(country)] else "compulsory"
+
+
+def _one(country: str, year: int) -> str:
+    """One year in the country's words, as it reads alone."""
+    if country == Country.SWEDEN:
+        if year == 0:
+            return "förskoleklass"
+        return f"åk {year}" if year < 10 else f"gymnasiet år {year - 9}"
+    if country == Country.DENMARK:
+        return f"{year}. klasse" if year < 11 else f"{year - 10}.g"
+    if year == 0:
+        return "1. trinn"  # Norway has no year 0: the nearest is the first year of school.
+    return f"{year}. trinn" if year < 11 else f"vg{year - 10}"
+
+
+def year_label(country: str, year: int) -> str:
+    """'åk 7', '7. klasse', '7. trinn'."""
+    return _one(country, year)
+
+
+def range_label(country: str, first: int, last: int) -> str:
+    """A range of years in the country's words: 'åk 7–9', '7.–9. klasse', '8.–10. trinn', 'vg1–vg3'."""
+    if first == last:
+        return _one(country, first)
+    if _stage(country, first) != _stage(country, last):
+        return f"{_one(country, first)} – {_one(country, last)}"
+    if country == Country.SWEDEN:
+        if first == 0:
+            return f"förskoleklass – åk {last}"
+        return f"åk {first}–{last}" if last < 10 else f"gymnasiet år {first - 9}–{last - 9}"
+    if country == Country.DENMARK:
+        return f"{first}.–{last}. klasse" if last < 11 else f"{first - 10}.–{last - 10}.g"
+    if last >= 11:
+        return f"vg{first - 10}–vg{last - 10}"
+    return f"{max(first, 1)}.–{last}. trinn"
+
+
+def scale_label(year: int) -> str:
+    """A year on the shared scale in all three countries' words, for pages that serve all three."""
+    labels = [_one(country, year) for country in Country.values if year in YEARS[Country(country)]]
+    return " · ".join(dict.fromkeys(labels))
+
+
+# The country whose words a page uses for years on the shared scale, by interface language, and back.
+COUNTRY_OF_LANGUAGE = {"sv": Country.SWEDEN, "da": Country.DENMARK, "nb": Country.NORWAY}
+LANGUAGE_OF_COUNTRY = {country: language for language, country in COUNTRY_OF_LANGUAGE.items()}
+
+
+def year_choices(*, country: str | None, language: str | None) -> list[tuple[int, str]]:
+    """The shared scale as a teacher picks from it: in the chosen country's words, or the interface
+    language's country, or (in English) all three countries' words side by side."""
+    country = country or COUNTRY_OF_LANGUAGE.get((language or "")[:2])
+    if country:
+        return [(year, year_label(country, year)) for year in YEARS[Country(country)]]
+    return [(year, scale_label(year)) for year in SCALE]

@@ -1,0 +1,121 @@
+"""The review workflow and other curation writes: keyword-only functions, each in one transaction.
+
+A curator sends a draft for review; a team lead publishes it, or sends it back with a note the curator
+sees, and archives what should no longer be shown. Who may do which is decided in ``teams.access``;
+these functions refuse (``PermissionDenied``) or explain (``ValidationError``) otherwise. Every save is
+kept in the resource's history with the person who made it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
+from teams.access import can_change, can_publish
+
+PUBLISHABLE = {Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED}
+
+
+def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
+    resource._history_user = user  # type: ignore[attr-defined]
+    resource.save(update_fields=[*fields, "updated_at"])
+    return resource
+
+
+@transaction.atomic
+def resource_submit_for_review(*, resource: Resource, user: Any) -> Resource:
+    """Draft → in review. For anyone who may change the resource."""
+    if not can_change(user, resource):
+        raise PermissionDenied
+    if resource.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for review."), code="status")
+    resource.status = Status.IN_REVIEW
+    return _save(resource, user=user, fields=["status"])
+
+
+@transaction.atomic
+def resource_publish(*, resource: Resource, user: Any) -> Resource:
+    """Draft, in review or archived → published. For the team's leads and coordinators."""
+    if not can_publish(user, resource):
+        raise PermissionDenied
+    if resource.status not in PUBLISHABLE:
+        raise ValidationError(_("This resource is already published."), code="status")
+    resource.full_clean(exclude=["slug"])
+    resource.status = Status.PUBLISHED
+    resource.review_note = ""
+    return _save(resource, user=user, fields=["status", "review_note"])
+
+
+@transaction.atomic
+def resource_send_back(*, resource: Resource, user: Any, note: str) -> Resource:
+    """In review → draft, with a note the curator reads. For the team's leads and coordinators."""
+    if not can_publish(user, resource):
+        raise PermissionDenied
+    if resource.status != Status.IN_REVIEW:
+        raise ValidationError(_("Only a resource in review can be sent back."), code="status")
+    if not note.strip():
+        raise ValidationError({"review_note": _("Write what the curator should change.")}, code="required")
+    resource.status = Status.DRAFT
+    resource.review_note = note.strip()
+    return _save(resource, user=user, fields=["status", "review_note"])
+
+
+@transaction.atomic
+def resource_archive(*, resource: Resource, user: Any) -> Resource:
+    """Any status → archived: no longer shown to patrons. For the team's leads and coordinators."""
+    if not can_publish(user, resource):
+        raise PermissionDenied
+    if resource.status == Status.ARCHIVED:
+        raise ValidationError(_("This resource is already archived."), code="status")
+    resource.status = Status.ARCHIVED
+    return _save(resource, user=user, fields=["status"])
+
+
+@transaction.atomic
+def resource_add_area(*, resource: Resource, area: KnowledgeArea, user: Any) -> bool:
+    """Adds the resource to a knowledge area; False when it was there already."""
+    if not can_change(user, resource):
+        raise PermissionDenied
+    if resource.areas.filter(pk=area.pk).exists():
+        return False
+    resource._history_user = user  # type: ignore[attr-defined]
+    resource.areas.add(area)
+    return True
+
+
+@transaction.atomic
+def resource_add_tag(*, resource: Resource, tag: str, user: Any) -> bool:
+    """Adds a tag to the resource; False when it had it already."""
+    if not can_change(user, resource):
+        raise PermissionDenied
+    if tag.lower() in {name.lower() for name in resource.tags.names()}:
+        return False
+    resource.tags.add(tag)
+    return True
+
+
+@transaction.atomic
+def problem_report_resolve(*, report: ProblemReport, user: Any) -> bool:
+    """Marks a patron's report as dealt with; False when it was already."""
+    if not can_change(user, report):
+        raise PermissionDenied
+    if report.status == ReportStatus.RESOLVED:
+        return False
+    report.status = ReportStatus.RESOLVED
+    report.resolved_at = timezone.now()
+    report.resolved_by = user
+    report.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return True
+
+
+@transaction.atomic
+def problem_report_create(*, resource: Resource, kind: str, message: str) -> ProblemReport:
+    """A patron's report on a published resource; it lands in the owning library's and team's queue."""
+    if resource.status != Status.PUBLISHED:
+        raise ValidationError(_("Only published resources can be reported."), code="status")
+    return ProblemReport.objects.create(resource=resource, kind=kind, message=message.strip())

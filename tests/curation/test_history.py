@@ -1,0 +1,84 @@
+"""Every change is kept (who, when, which fields, old values) and an earlier version is one click away."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from resources.models import Status
+from tests.curation.test_workflow import change_form_data
+from tests.factories import KnowledgeAreaFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resource(library_a, team_a):
+    return ResourceFactory(library=library_a, team=team_a, title="Källkritik för nybörjare", status=Status.DRAFT,
+                           published_at=None)  # fmt: skip
+
+
+def edit(client, resource, **changes):
+    data = {**change_form_data(client, resource), **changes}
+    response = client.post(reverse("admin:resources_resource_change", args=[resource.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    resource.refresh_from_db()
+
+
+def test_each_change_is_kept_with_who_and_the_old_values(client, resource, curator_a, lead_a):
+    client.force_login(curator_a)
+    edit(client, resource, title="Källkritik steg för steg")
+    client.force_login(lead_a)
+    edit(client, resource, summary="Ny sammanfattning.")
+
+    newest, older = list(resource.history.all()[:2])
+    assert newest.history_user == lead_a
+    assert older.history_user == curator_a
+    delta = older.diff_against(older.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("title", "Källkritik för nybörjare", "Källkritik steg för steg"),
+    ]
+
+    page = client.get(reverse("admin:resources_resource_history", args=[resource.pk]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Ändrad av" in content  # the history library's words, in the interface language
+    assert "Källkritik för nybörjare" in content
+    assert "curator-a" in content
+    assert "lead-a" in content
+
+
+def test_area_changes_are_kept_too(client, resource, curator_a):
+    area = KnowledgeAreaFactory(name="Källkritik")
+    client.force_login(curator_a)
+    edit(client, resource, areas=[area.pk])
+    assert list(resource.history.first().areas.values_list("knowledgearea", flat=True)) == [area.pk]
+
+
+def test_restoring_an_earlier_version_takes_one_click(client, resource, curator_a):
+    client.force_login(curator_a)
+    first = resource.history.first()
+    edit(client, resource, title="Ett misstag")
+
+    url = reverse("admin:resources_resource_simple_history", args=[resource.pk, first.history_id])
+    form = client.get(url).context["adminform"].form
+    assert form["title"].value() == "Källkritik för nybörjare"
+    data = {name: value for name in form.fields if (value := form[name].value()) is not None and name != "file"}
+    data["tags"] = ""
+    response = client.post(url, data)  # the page's one button: "Revert"
+
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.title == "Källkritik för nybörjare"
+    assert resource.version == 3  # versions only move forward, also when restoring
+    assert resource.history.first().history_user == curator_a
+
+
+def test_another_librarys_history_is_not_shown(client, resource, curator_b):
+    client.force_login(curator_b)
+    first = resource.history.first()
+    history = client.get(reverse("admin:resources_resource_history", args=[resource.pk]))
+    old = client.get(reverse("admin:resources_resource_simple_history", args=[resource.pk, first.history_id]))
+    assert history.status_code in (302, 403, 404)
+    assert old.status_code == 302
+    assert old["Location"] == reverse("admin:index")

@@ -1,0 +1,242 @@
+"""Every URL × every role, generated from the URL configuration and the admin registry.
+
+Each URL the project serves must have an expected answer here for each role; a new view, a new admin
+or a new admin page without a rule fails ``test_every_url_has_a_rule``. The objects in the URLs belong
+to library A and its team, so "curator of library B" shows what another library's staff get.
+
+Answers: O 200, F 403, N 404, M 405, L redirect to the sign-in page, G redirect to the admin's front page
+(the admin's "no such object": another library's object is never revealed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from resources.models import BrokenLink, ProblemKind, ProblemReport, SchoolOffer, Status, Subject, TermGroup
+from tests.factories import KnowledgeAreaFactory, ResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "patron", "curator_a", "curator_b", "lead_a", "coordinator"]
+
+
+def url_names() -> set[str]:
+    def walk(patterns: list[Any], namespace: str = "") -> set[str]:
+        names = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                names |= walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(namespace + pattern.name)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+# Per model admin: the object in its URLs, and the answers for its pages, role by role (ROLES' order).
+# "Scoped" models belong to a library or team; the others are shared (areas, tags, subjects, groups).
+def _offer(ctx: dict[str, Any]) -> Any:
+    return SchoolOffer.objects.create(
+        title="Källkritik för åk 8", slug="kallkritik-ak-8", summary="En workshop.", year_from=8, year_to=8,
+        duration_minutes=90, max_pupils=30, price=0, language="sv", contact_name="Anna",
+        contact_email="anna@bibliotek.example", season_start=datetime.date(2026, 1, 10),
+        season_end=datetime.date(2026, 6, 10), library=ctx["library_a"], team=ctx["team_a"],
+    )  # fmt: skip
+
+
+MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "auth.group": lambda ctx: Group.objects.get(name="Curators"),
+    "taggit.tag": lambda ctx: Tag.objects.create(name="källkritik"),
+    "teams.library": lambda ctx: ctx["library_a"],
+    "teams.learningteam": lambda ctx: ctx["team_a"],
+    "teams.user": lambda ctx: ctx["curator_a"],
+    "resources.knowledgearea": lambda ctx: KnowledgeAreaFactory(),
+    "resources.termgroup": lambda ctx: TermGroup.objects.create(concept="delarum matrix test"),
+    "resources.resource": lambda ctx: ctx["resource"],
+    "resources.brokenlink": lambda ctx: BrokenLink.objects.get(pk=ctx["resource"].pk),
+    "resources.problemreport": lambda ctx: ProblemReport.objects.create(
+        resource=ctx["resource"], kind=ProblemKind.BROKEN_LINK, message="Sidan finns inte."
+    ),
+    "resources.subject": lambda ctx: Subject.objects.create(name="Svenska", slug="svenska"),
+    "resources.schooloffer": _offer,
+}
+
+#                      anonymous, patron, curator A, curator B, lead A, coordinator
+SHARED_READ_ONLY = {  # everyone on the staff views; coordinators change
+    "changelist": "LLOOOO", "add": "LLFFFO", "change": "LLOOOO", "delete": "LLFFFO", "history": "LLOOOO",
+}  # fmt: skip
+COORDINATORS_ONLY = {
+    "changelist": "LLFFFO", "add": "LLFFFO", "change": "LLFFFO", "delete": "LLFFFO", "history": "LLFFFO",
+}  # fmt: skip
+EXPECTED_ADMIN: dict[str, dict[str, str]] = {
+    "auth.group": dict.fromkeys(COORDINATORS_ONLY, "LLFFFF"),  # superusers only
+    "taggit.tag": SHARED_READ_ONLY,
+    "resources.knowledgearea": SHARED_READ_ONLY,
+    "resources.termgroup": {**COORDINATORS_ONLY},
+    "resources.subject": SHARED_READ_ONLY,
+    "teams.library": {
+        "changelist": "LLOOOO", "add": "LLFFFO", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
+    },
+    "teams.learningteam": {
+        "changelist": "LLOOOO", "add": "LLFFFO", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
+    },
+    "teams.user": {
+        "changelist": "LLOOOO", "add": "LLFFFO", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
+    },
+    "resources.resource": {
+        "changelist": "LLOOOO", "add": "LLOOOO", "change": "LLOGOO", "delete": "LLFFOO", "history": "LLOGOO",
+        "simple_history": "LLOGOO",
+    },
+    "resources.schooloffer": {
+        "changelist": "LLOOOO", "add": "LLOOOO", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
+        "simple_history": "LLOGOO",
+    },
+    "resources.brokenlink": {
+        "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFFF", "history": "LLOGOO",
+    },
+    "resources.problemreport": {
+        "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
+    },
+}  # fmt: skip
+# Models whose admin pages are covered elsewhere (booking requests hold personal data; their tests are the
+# offers suite's), with the changelist answers only.
+CHANGELIST_ONLY = {"resources.bookingrequest": "LLOOOO"}
+
+# Site-wide pages, by URL name: (arguments, answers).
+EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+    "admin:index": (lambda ctx: {}, "LLOOOO"),
+    "admin:login": (lambda ctx: {}, "OOGGGG"),
+    "admin:logout": (lambda ctx: {}, "GGMMMM"),  # signing out is a POST
+    "admin:password_change": (lambda ctx: {}, "LLOOOO"),
+    "admin:password_change_done": (lambda ctx: {}, "LLOOOO"),
+    "admin:autocomplete": (lambda ctx: {}, "LLFFFF"),  # without a field to complete: refused
+    "admin:jsi18n": (lambda ctx: {}, "LLOOOO"),
+    "admin:app_list": (lambda ctx: {"app_label": "resources"}, "LLOOOO"),
+    "admin:auth_user_password_change": (lambda ctx: {"id": ctx["curator_a"].pk}, "LLFFFO"),
+    "admin:view_on_site": (
+        lambda ctx: {
+            "content_type_id": ContentType.objects.get_for_model(ctx["resource"]).pk,
+            "object_id": ctx["published"].pk,
+        },
+        "LLRRRR",
+    ),
+    "health": (lambda ctx: {}, "OOOOOO"),
+    "home": (lambda ctx: {}, "OOOOOO"),
+    "resources:list": (lambda ctx: {}, "OOOOOO"),
+    "resources:detail": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
+    "resources:report": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
+    "resources:areas": (lambda ctx: {}, "OOOOOO"),
+    "resources:area": (lambda ctx: {"slug": "no-such-area"}, "NNNNNN"),
+    "resources:tag": (lambda ctx: {"slug": "no-such-tag"}, "NNNNNN"),
+    "teams:list": (lambda ctx: {}, "OOOOOO"),
+    "teams:detail": (lambda ctx: {"slug": ctx["team_a"].slug}, "OOOOOO"),
+    "offers:list": (lambda ctx: {}, "OOOOOO"),
+    "offers:detail": (lambda ctx: {"slug": "no-such-offer"}, "NNNNNN"),
+    "offers:request": (lambda ctx: {"slug": "no-such-offer"}, "MMMMMM"),  # a form's POST only
+    "offers:session-ics": (lambda ctx: {"slug": "no-such-offer", "pk": 1}, "NNNNNN"),
+    "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+}
+# The admin's pages for one model, by the URL name's suffix.
+ADMIN_PAGES = ["changelist", "add", "change", "delete", "history", "simple_history"]
+# Admin pages beyond the standard ones, by URL name: (arguments, answers).
+EXPECTED_ADMIN_EXTRA: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+    "admin:taggit_tag_merge_tags": (lambda ctx: {}, "LLFFFO"),  # merging changes every library's tags
+    "admin:resources_resource_import": (lambda ctx: {}, "LLOOOO"),
+}
+
+
+def admin_url_names() -> dict[str, tuple[str, str]]:
+    """URL name -> (model label, page) for every registered model admin's standard pages."""
+    names = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        for page in ADMIN_PAGES:
+            names[f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}"] = (label, page)
+    return names
+
+
+def test_every_url_has_a_rule():
+    covered = set(EXPECTED_OTHER) | set(EXPECTED_ADMIN_EXTRA) | set(admin_url_names())
+    missing = sorted(url_names() - covered)
+    assert missing == [], f"Add the expected answers for these URLs to {__name__}: {missing}"
+    models = {model._meta.label_lower for model in admin.site._registry}
+    assert sorted(models - set(EXPECTED_ADMIN) - set(CHANGELIST_ONLY)) == []
+
+
+@pytest.fixture
+def ctx(library_a, team_a, curator_a, curator_b, lead_a, coordinator, patron):
+    resource = ResourceFactory(library=library_a, team=team_a, status=Status.DRAFT, published_at=None, link_failures=3)
+    published = ResourceFactory(library=library_a, team=team_a, link_checked_at=timezone.now())
+    users = {"curator_a": curator_a, "curator_b": curator_b, "lead_a": lead_a, "coordinator": coordinator}
+    return {
+        "library_a": library_a, "team_a": team_a, "resource": resource, "published": published,
+        "patron": patron, **users,
+    }  # fmt: skip
+
+
+def answer(response: Any) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return "L"
+        return "G" if location == reverse("admin:index") else "R"
+    return {200: "O", 403: "F", 404: "N", 405: "M"}.get(response.status_code, str(response.status_code))
+
+
+def requests_for(ctx: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(URL name, address, expected answers) for every URL of the project."""
+    found = []
+    objects: dict[str, Any] = {}
+    for name, (label, page) in sorted(admin_url_names().items()):
+        if label in CHANGELIST_ONLY:
+            if page == "changelist":
+                found.append((name, reverse(name), CHANGELIST_ONLY[label]))
+            continue
+        expected = EXPECTED_ADMIN[label].get(page)
+        if expected is None:
+            continue  # this admin has no such page (no history kept)
+        if page in ("changelist", "add"):
+            found.append((name, reverse(name), expected))
+            continue
+        if label not in objects:
+            objects[label] = MODEL_OBJECTS[label](ctx)
+        obj = objects[label]
+        args = [obj.pk]
+        if page == "simple_history":
+            args.append(type(obj).history.filter(id=obj.pk).first().history_id)
+        found.append((name, reverse(name, args=args), expected))
+    for name, (kwargs, expected) in {**EXPECTED_OTHER, **EXPECTED_ADMIN_EXTRA}.items():
+        found.append((name, reverse(name, kwargs=kwargs(ctx)), expected))
+    return found
+
+
+def test_every_url_answers_every_role_as_expected(client, ctx):
+    wrong = []
+    table: dict[str, list[str]] = {}
+    plan = requests_for(ctx)
+    for role_index, role in enumerate(ROLES):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(ctx[role])
+        for name, address, expected in plan:
+            got = answer(client.get(address))
+            table.setdefault(name, [""] * len(ROLES))[role_index] = got
+            if got != expected[role_index]:
+                wrong.append(f"{name} as {role}: expected {expected[role_index]}, got {got}")
+    if os.environ.get("PRINT_PERMISSION_MATRIX"):
+        for name, answers in sorted(table.items()):
+            print(f"{name:55} {''.join(answers)}")
+    assert wrong == []
