@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from resources import services
 from resources.models import ProblemKind, ProblemReport, Resource
+from resources.ratelimit import over_limit
 
 
 class ProblemReportForm(forms.ModelForm):
@@ -34,25 +31,6 @@ class ProblemReportForm(forms.ModelForm):
         self.fields["kind"].choices = ProblemKind.choices  # type: ignore[attr-defined]  # no empty choice
 
 
-def _client_key(request: HttpRequest) -> str:
-    # The address is hashed: the cache never holds patrons' IP addresses.
-    address = request.META.get("REMOTE_ADDR", "")
-    hour = timezone.now().strftime("%Y%m%d%H")
-    return "reports:" + hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32] + f":{hour}"
-
-
-def _over_limit(request: HttpRequest) -> bool:
-    """True when this address has sent PROBLEM_REPORTS_PER_HOUR reports this hour already (counts this one)."""
-    key = _client_key(request)
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.PROBLEM_REPORTS_PER_HOUR
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_problem(request: HttpRequest, slug: str) -> HttpResponse:
@@ -61,7 +39,7 @@ def report_problem(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "resources/report_problem.html", {"resource": resource, "sent": True})
     form = ProblemReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _over_limit(request):
+        if over_limit(request, scope="problem-report", limit=settings.PROBLEM_REPORTS_PER_HOUR):
             context = {"resource": resource, "form": form, "limited": True}
             return render(request, "resources/report_problem.html", context, status=429)
         services.problem_report_create(

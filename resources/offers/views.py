@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,9 +33,9 @@ from resources.offers.selectors import (
     places_with_offers,
     search_offers,
 )
+from resources.ratelimit import over_limit
 from resources.search import snippets
 
-RATE_LIMIT_WINDOW_SECONDS = 3600
 SCHEMA_FORMATS = {
     OfferFormat.AT_LIBRARY: "https://schema.org/OfflineEventAttendanceMode",
     OfferFormat.AT_SCHOOL: "https://schema.org/OfflineEventAttendanceMode",
@@ -126,7 +125,7 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
     """Send a booking request. Invalid input comes back beside its field with everything typed kept."""
     offer = get_object_or_404(SchoolOffer.objects.published().for_detail(), slug=slug)
     form = BookingRequestForm(request.POST, offer=offer)
-    if _over_rate_limit(request):
+    if over_limit(request, scope="booking", limit=settings.BOOKING_RATE_LIMIT):
         form.full_clean()
         form.add_error(
             None,
@@ -154,32 +153,6 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
 def _base_url(request: HttpRequest) -> str:
     """The site's address as this visitor reached it, for links in e-mails."""
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _client_address(request: HttpRequest) -> str:
-    # Behind the TLS proxy (see README) the visitor's address is the last one the proxy appended.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Count this post against its address; true once the address has posted too often this hour.
-
-    The count lives in the shared cache, so every web instance sees the same number.
-    """
-    limit = settings.BOOKING_RATE_LIMIT
-    if not limit:
-        return False
-    key = f"offers:booking-posts:{_client_address(request)}"
-    cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
-        count = 1
-    return bool(count > limit)
 
 
 def _events_json_ld(request: HttpRequest, offer: SchoolOffer, sessions: list[OfferSession]) -> SafeString:

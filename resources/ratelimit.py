@@ -1,0 +1,36 @@
+"""Per-address limits on public forms (booking requests, problem reports), counted in the shared cache."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address. Behind the TLS proxy (see README) it is the last one the proxy appended."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return str(forwarded.split(",")[-1].strip())
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def over_limit(request: HttpRequest, *, scope: str, limit: int, window_seconds: int = 3600) -> bool:
+    """Count this post against its address; true once the address has posted more than ``limit`` times.
+
+    The address is hashed with the secret key, so the cache never holds visitors' IP addresses. The count
+    lives in the shared cache, so every web instance sees the same number. A limit of 0 means no limit.
+    """
+    if not limit:
+        return False
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}"
+    cache.add(key, 0, window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window_seconds)
+        count = 1
+    return count > limit
