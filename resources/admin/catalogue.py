@@ -1,41 +1,28 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
-from resources import imports, services
+from resources import services
+from resources.admin.imports import ResourceImportMixin
 from resources.models import (
     Audience,
-    BrokenLink,
     KnowledgeArea,
-    ProblemReport,
-    ReportStatus,
     Resource,
     Status,
-    Term,
-    TermGroup,
 )
 from resources.models.catalogue import BROKEN_AFTER_FAILURES, LINK_HEALTH_FIELDS
-from teams.access import can_change, can_publish, changeable_by, is_coordinator, publishable_by, team_ids
+from teams.access import can_change, can_publish, changeable_by, is_coordinator, publishable_by
 from teams.admin import ScopedAdmin, VersionedModelForm
-from teams.models import LearningTeam, Library
 
 
 @admin.register(KnowledgeArea)
@@ -104,52 +91,6 @@ class ResourceActionForm(helpers.ActionForm):
     tag = forms.CharField(required=False, label=_("tag"), max_length=100)
 
 
-class ImportForm(forms.Form):
-    """Upload a CSV or JSON file of resources; the next page shows what would happen."""
-
-    file = forms.FileField(
-        label=_("file"), help_text=_("CSV (UTF-8, with a header row) or JSON; the columns are listed below.")
-    )
-    library = forms.ModelChoiceField(Library.objects.none(), label=_("library"))
-    team = forms.ModelChoiceField(LearningTeam.objects.none(), label=_("learning team"), required=False)
-    publish = forms.BooleanField(label=_("publish at once"), required=False)
-    skip_invalid = forms.BooleanField(label=_("import the valid rows even if some are not"), required=False)
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        libraries = Library.objects.all()
-        teams = LearningTeam.objects.all()
-        if not is_coordinator(user):
-            libraries = libraries.filter(pk__in=[getattr(user, "library_id", None)])
-            teams = teams.filter(pk__in=team_ids(user))
-        self.fields["library"].queryset = libraries  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        if libraries.count() == 1:
-            self.fields["library"].initial = libraries.first()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 10 MB; split it, or use manage.py import_resources.")
-            )
-        return upload
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        library, team = cleaned.get("library"), cleaned.get("team")
-        if library and team and not team.libraries.filter(pk=library.pk).exists():
-            self.add_error("team", _("Choose a learning team that the library belongs to."))
-        elif library and cleaned.get("publish") and not can_publish(self.user, Resource(library=library, team=team)):
-            self.add_error("publish", _("Only the team's leads publish; import as drafts and send them for review."))
-        return cleaned
-
-
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
-IMPORT_CACHE_SECONDS = 3600
-
-
 # The buttons under a resource's form: (POST name, label, who may press it).
 WORKFLOW_BUTTONS = [
     ("_submit_for_review", _("Save and send for review"), "change"),
@@ -166,7 +107,7 @@ WORKFLOW_STATUSES = {
 
 
 @admin.register(Resource)
-class ResourceAdmin(ScopedAdmin):
+class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
     form = ResourceAdminForm
     action_form = ResourceActionForm
     concurrency_field = "version"
@@ -204,74 +145,6 @@ class ResourceAdmin(ScopedAdmin):
         ),
         (_("Link health"), {"fields": [*LINK_HEALTH_FIELDS], "classes": ["collapse"]}),
     ]
-
-    def get_urls(self) -> list[Any]:
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="resources_resource_import"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload, preview (nothing written), confirm: the same import as manage.py import_resources."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import resources"),
-            "columns": imports.COLUMNS,
-            "required": imports.REQUIRED,
-        }
-        if request.method == "POST" and "token" in request.POST:
-            return self._import_confirm(request, context)
-        form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
-            try:
-                rows, warnings = imports.read_rows(form.cleaned_data["file"].name, data)
-            except imports.ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                plan = imports.plan_import(rows, publish=form.cleaned_data["publish"], user=request.user)
-                # Kept in the shared cache between preview and confirm: no instance's disk holds it.
-                token = secrets.token_urlsafe(16)
-                options = {
-                    "name": form.cleaned_data["file"].name,
-                    "data": data,
-                    "library": form.cleaned_data["library"].pk,
-                    "team": form.cleaned_data["team"].pk if form.cleaned_data["team"] else None,
-                    "publish": form.cleaned_data["publish"],
-                    "skip_invalid": form.cleaned_data["skip_invalid"],
-                    "user": request.user.pk,
-                }
-                cache.set(f"resources:import:{token}", options, IMPORT_CACHE_SECONDS)
-                can_write = bool(plan.rows) and (not plan.errors or form.cleaned_data["skip_invalid"])
-                context.update(plan=plan, warnings=warnings, token=token, can_write=can_write,
-                               preview=plan.rows[:20], options=form.cleaned_data)  # fmt: skip
-                return TemplateResponse(request, "admin/resources/resource/import.html", context)
-        context["form"] = form
-        return TemplateResponse(request, "admin/resources/resource/import.html", context)
-
-    def _import_confirm(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-        options = cache.get(f"resources:import:{request.POST['token']}")
-        if not options or options["user"] != request.user.pk:
-            self.message_user(request, _("The preview has expired; upload the file again."), messages.ERROR)
-            return redirect("admin:resources_resource_import")
-        rows, _warnings = imports.read_rows(options["name"], options["data"])
-        plan = imports.plan_import(rows, publish=options["publish"], user=request.user)
-        if plan.errors and not options["skip_invalid"]:
-            self.message_user(request, _("Nothing was imported: some rows are not valid."), messages.ERROR)
-            return redirect("admin:resources_resource_import")
-        library = Library.objects.get(pk=options["library"])
-        team = LearningTeam.objects.filter(pk=options["team"]).first()
-        outcome = imports.apply_import(plan, library=library, team=team, publish=options["publish"], user=request.user)
-        cache.delete(f"resources:import:{request.POST['token']}")
-        self.message_user(
-            request,
-            _("Imported: %(created)d new resources, %(updated)d updated, %(skipped)d invalid rows skipped.")
-            % {"created": outcome.created, "updated": outcome.updated, "skipped": plan.invalid_rows},
-        )
-        return redirect("admin:resources_resource_changelist")
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -448,99 +321,3 @@ class TagAdmin(taggit_admin.TagAdmin):
 
 admin.site.unregister(Tag)
 admin.site.register(Tag, TagAdmin)
-
-
-class TermInline(admin.TabularInline):
-    model = Term
-    extra = 3
-
-
-@admin.register(TermGroup)
-class TermGroupAdmin(admin.ModelAdmin):
-    """Equivalent words across the languages: a query for one also finds resources using the others."""
-
-    list_display = ["concept", "term_list"]
-    search_fields = ["concept", "terms__text"]
-    list_filter = ["terms__language"]
-    inlines = [TermInline]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).prefetch_related("terms")
-
-    @admin.display(description=_("terms"))
-    def term_list(self, group: TermGroup) -> str:
-        return ", ".join(f"{term.text} ({term.language})" for term in group.terms.all())
-
-
-@admin.register(BrokenLink)
-class BrokenLinkAdmin(ScopedAdmin):
-    """The curators' work queue: resources of their library and teams whose web address stopped working."""
-
-    list_display = ["title", "fix_link", "url", "link_status", "link_error", "link_failures", "link_checked_at", "team"]
-    list_display_links = None
-    list_select_related = ["library", "team"]
-    list_filter = [("team", admin.RelatedOnlyFieldListFilter), "status"]
-    search_fields = ["title", "url"]
-    show_full_result_count = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(link_failures__gte=BROKEN_AFTER_FAILURES)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # fixed on the resource's own page, with its history and review
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description=_("fix"))
-    def fix_link(self, resource: Resource) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:resources_resource_change", args=[resource.pk]), _("Edit resource")
-        )
-
-
-@admin.register(ProblemReport)
-class ProblemReportAdmin(ScopedAdmin):
-    """What patrons reported about the resources of the person's library and teams."""
-
-    list_display = ["created_at", "kind", "resource_link", "short_message", "status"]
-    list_filter = ["status", "kind"]
-    list_select_related = ["resource"]
-    search_fields = ["message", "resource__title"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    readonly_fields = ["resource", "kind", "message", "created_at", "resolved_at", "resolved_by"]
-    fields = ["resource", "kind", "message", "status", "created_at", "resolved_at", "resolved_by"]
-    actions = ["resolve"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # patrons report from the resource's page
-
-    def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any, change: bool) -> None:
-        if "status" in form.changed_data and obj.status == ReportStatus.RESOLVED:
-            obj.resolved_at, obj.resolved_by = timezone.now(), request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-
-    @admin.display(description=_("resource"), ordering="resource__title")
-    def resource_link(self, report: ProblemReport) -> str:
-        url = reverse("admin:resources_resource_change", args=[report.resource_id])
-        return format_html('<a href="{}">{}</a>', url, report.resource.title)
-
-    @admin.display(description=_("message"))
-    def short_message(self, report: ProblemReport) -> str:
-        return Truncator(report.message).chars(80)
-
-    @admin.action(description=_("Mark selected as resolved"), permissions=["change"])
-    def resolve(self, request: HttpRequest, queryset: QuerySet[ProblemReport]) -> None:
-        self.bulk(
-            request,
-            queryset,
-            allowed=changeable_by(queryset, request.user),
-            apply=lambda report: services.problem_report_resolve(report=report, user=request.user),
-        )
-
-
-import resources.offers.admin  # noqa: E402, F401  (school offers, sessions and booking requests)
