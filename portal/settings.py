@@ -141,7 +141,10 @@ BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
-LOGIN_URL = "admin:login"
+# Staff pages sign in here (the admin keeps its own sign-in page).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

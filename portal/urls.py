@@ -22,6 +22,10 @@ urlpatterns += i18n_patterns(
     path("", include("resources.urls")),
     path("", include("resources.offers.urls")),
     path("", include("teams.urls")),
+    path("staff/", include("portal.staff.urls")),
+    path("", include("portal.staff.public_urls")),
+    # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views).
+    path("accounts/", include("django.contrib.auth.urls")),
 )
 
 if settings.DEBUG:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 
-from teams.models import Role
+from teams.models import Role, Visibility
 
 if TYPE_CHECKING:
-    from teams.models import User
+    from teams.models import Experience, Reflection, User
 
 COORDINATORS_GROUP = "Coordinators"
 CURATORS_GROUP = "Curators"
@@ -208,3 +208,49 @@ def can_publish(user: Any, obj: Model, *, scope: Scope | None = None) -> bool:
     if teams:
         return bool(teams & led)
     return bool(user.library_id and user.library_id in related_ids(obj, scope.library_field))
+
+
+# Staff sharing ---------------------------------------------------------------------------------------------
+#
+# Staff pages are for signed-in library staff. A reflection's author chooses who may read it: the activity's
+# team, all staff, or everyone; only the author edits it. The exchange bank is open to all staff (across
+# libraries and countries) and to everyone for entries made public; a library's staff edit its entries.
+
+
+def can_read_reflection(user: Any, reflection: Reflection) -> bool:
+    if reflection.visibility == Visibility.PUBLIC:
+        return True
+    if not is_staff_member(user):
+        return False
+    if is_coordinator(user) or reflection.author_id == user.pk or reflection.visibility == Visibility.STAFF:
+        return True
+    return reflection.activity.team_id in team_ids(user)
+
+
+def readable_reflections(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """The reflections of ``queryset`` the user may read (the same rules as ``can_read_reflection``)."""
+    if not is_staff_member(user):
+        return queryset.filter(visibility=Visibility.PUBLIC)
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.STAFF])
+        | Q(author_id=user.pk)
+        | Q(activity__team_id__in=team_ids(user))
+    )
+
+
+def can_edit_reflection(user: Any, reflection: Reflection) -> bool:
+    """Only the author changes a reflection, whoever else may read it."""
+    return is_staff_member(user) and reflection.author_id == user.pk
+
+
+def can_read_experience(user: Any, experience: Experience) -> bool:
+    return experience.is_public or is_staff_member(user)
+
+
+def can_edit_experience(user: Any, experience: Experience) -> bool:
+    """The entry's library's staff (and coordinators) edit it."""
+    if is_coordinator(user):
+        return True
+    return is_staff_member(user) and bool(user.library_id) and user.library_id == experience.library_id

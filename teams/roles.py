@@ -12,6 +12,10 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
   libraries, learning teams, knowledge areas, staff and tags.
 - Curation: everyone above sees the broken links and patrons' problem reports of their library and teams,
   and marks reports resolved. Who may publish (team leads) is decided in ``teams.access``, not here.
+- Staff sharing: coordinators manage everything, questionnaires and reflections included (reflections are
+  their authors' to write, on the staff pages); team leads manage their teams' activities and sign-ups and
+  their library's exchange-bank entries, and view and delete their teams' self-assessments; curators add,
+  change and view activities, sign-ups and their library's exchange-bank entries.
 - School offers: coordinators manage subjects, offers, sessions and booking requests; team leads and
   curators add, change and view offers and their sessions, and view and answer (change) the booking
   requests of their own library.
@@ -49,6 +53,16 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ALL,
         ("resources", "bookingrequest"): ALL,
         ("taggit", "tag"): ALL,
+        ("teams", "activity"): ALL,
+        ("teams", "participation"): ALL,
+        ("teams", "reflection"): ALL,
+        ("teams", "experience"): ALL,
+        ("teams", "triedtoo"): ALL,
+        ("teams", "questionnaire"): ALL,
+        ("teams", "dimension"): ALL,
+        ("teams", "statement"): ALL,
+        ("teams", "assessment"): ALL,
+        ("teams", "answer"): ALL,
     },
     TEAM_LEADS_GROUP: {
         ("teams", "library"): ("view",),
@@ -64,6 +78,11 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
         ("taggit", "tag"): ("view",),
+        ("teams", "activity"): ALL,
+        ("teams", "participation"): ALL,
+        ("teams", "experience"): ALL,
+        ("teams", "triedtoo"): ("view",),
+        ("teams", "assessment"): ("view", "delete"),
     },
     CURATORS_GROUP: {
         ("teams", "library"): ("view",),
@@ -78,6 +97,11 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
         ("taggit", "tag"): ("view",),
+        ("teams", "activity"): ("add", "change", "view"),
+        ("teams", "participation"): ("add", "change", "view"),
+        ("teams", "experience"): ("add", "change", "view"),
+        ("teams", "triedtoo"): ("view",),
+        ("teams", "assessment"): ("view",),
     },
 }
 

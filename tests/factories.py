@@ -11,7 +11,24 @@ from django.db.models import F
 from django.utils import timezone
 
 from resources.models import Kind, KnowledgeArea, Resource, Status
-from teams.models import Country, LearningTeam, Library, Membership, Role, User
+from teams.models import (
+    Activity,
+    ActivityKind,
+    Answer,
+    Assessment,
+    Country,
+    Dimension,
+    Experience,
+    LearningTeam,
+    Library,
+    Membership,
+    Participation,
+    Questionnaire,
+    Reflection,
+    Role,
+    Statement,
+    User,
+)
 
 
 class LibraryFactory(factory.django.DjangoModelFactory):
@@ -193,3 +210,108 @@ class BookingRequestFactory(factory.django.DjangoModelFactory):
         if create and self.session_id and self.status in ("pending", "confirmed"):
             type(self.session).objects.filter(pk=self.session_id).update(groups_booked=F("groups_booked") + 1)
             self.session.refresh_from_db()
+
+
+# Staff sharing --------------------------------------------------------------------------------------------
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    class Params:
+        past = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=3, hours=2)),
+            ends_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=3)),
+        )
+
+    team = factory.SubFactory(LearningTeamFactory)
+    kind = ActivityKind.STUDY_VISIT
+    title = factory.Sequence(lambda n: f"Studiebesök {n}: meröppet bibliotek")
+    description = "Vi vandrar till grannbiblioteket och ser hur de arbetar med meröppet."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7, hours=3))
+    host_library = factory.SubFactory(LibraryFactory)
+    focus_questions = "Hur tas nya besökare emot?\nVad gör personalen annorlunda?"
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    activity = factory.SubFactory(ActivityFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reflection
+
+    activity = factory.SubFactory(ActivityFactory, past=True)
+    author = factory.SubFactory(UserFactory)
+    saw = "Självbetjäningen var enkel och skyltningen tydlig."
+    will_try = "Vi provar deras välkomstkort."
+    would_share = "Hur de tränar volontärer."
+
+
+class ExperienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Experience
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Läsecirklar för nyanlända {n}")
+    slug = factory.Sequence(lambda n: f"lasecirklar-{n}")
+    language = "sv"
+    library = factory.SubFactory(LibraryFactory)
+    summary = "Vi startade läsecirklar på lätt svenska tillsammans med SFI."
+    what_we_did = "Varannan vecka träffades en grupp och läste en lättläst roman."
+    why = "Många nyanlända ville öva svenska utanför klassrummet."
+    result = "Tolv deltagare, flera lånar nu regelbundet."
+    tags = factory.LazyFunction(lambda: ["läsfrämjande", "nyanlända"])
+
+    @factory.post_generation
+    def areas(self, create: bool, extracted: list[KnowledgeArea] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.knowledge_areas.set(extracted)
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    title = factory.Sequence(lambda n: f"Digital mognad {n}")
+    slug = factory.Sequence(lambda n: f"digital-mognad-{n}")
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dimension
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Statement
+
+    dimension = factory.SubFactory(DimensionFactory)
+    text = factory.Sequence(lambda n: f"Vi har en plan för digital kompetens ({n}).")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    team = factory.SubFactory(LearningTeamFactory)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    statement = factory.SubFactory(StatementFactory)
+    value = 2

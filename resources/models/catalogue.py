@@ -97,6 +97,17 @@ class KnowledgeArea(models.Model):
         related_name="knowledge_areas",
         blank=True,
     )
+    # Staff sharing (teams) in this area: declared here because teams never imports resources.
+    experiences = models.ManyToManyField(
+        "teams.Experience", verbose_name=_("exchange-bank entries"), related_name="knowledge_areas", blank=True
+    )
+    dimensions = models.ManyToManyField(
+        "teams.Dimension",
+        verbose_name=_("self-assessment dimensions"),
+        related_name="knowledge_areas",
+        blank=True,
+        help_text=_("A team weak in these dimensions is recommended this area's resources."),
+    )
 
     class Meta:
         verbose_name = _("knowledge area")

@@ -24,7 +24,17 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from resources.models import BrokenLink, ProblemKind, ProblemReport, SchoolOffer, Status, Subject, TermGroup
-from tests.factories import KnowledgeAreaFactory, ResourceFactory
+from teams.models import Visibility
+from tests.factories import (
+    ActivityFactory,
+    AssessmentFactory,
+    DimensionFactory,
+    ExperienceFactory,
+    KnowledgeAreaFactory,
+    ParticipationFactory,
+    ReflectionFactory,
+    ResourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +81,12 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "resources.subject": lambda ctx: Subject.objects.create(name="Svenska", slug="svenska"),
     "resources.schooloffer": _offer,
+    "teams.activity": lambda ctx: ctx["activity"],
+    "teams.reflection": lambda ctx: ctx["reflection"],
+    "teams.experience": lambda ctx: ctx["experience"],
+    "teams.questionnaire": lambda ctx: ctx["assessment"].questionnaire,
+    "teams.dimension": lambda ctx: DimensionFactory(questionnaire=ctx["assessment"].questionnaire),
+    "teams.assessment": lambda ctx: ctx["assessment"],
 }
 
 #                      anonymous, patron, curator A, curator B, lead A, coordinator
@@ -109,6 +125,19 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     "resources.problemreport": {
         "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",
     },
+    # Staff sharing: a team's activities and self-assessments, a library's exchange-bank entries.
+    "teams.activity": {
+        "changelist": "LLOOOO", "add": "LLOOOO", "change": "LLOGOO", "delete": "LLFFOO", "history": "LLOGOO",
+    },
+    "teams.experience": {
+        "changelist": "LLOOOO", "add": "LLOOOO", "change": "LLOGOO", "delete": "LLFFOO", "history": "LLOGOO",
+    },
+    "teams.assessment": {  # filled in on the staff pages, never added in the admin
+        "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFOO", "history": "LLOGOO",
+    },
+    "teams.reflection": {**COORDINATORS_ONLY, "history": "LLFGFO"},  # authors write theirs on the staff pages
+    "teams.questionnaire": COORDINATORS_ONLY,
+    "teams.dimension": COORDINATORS_ONLY,
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere (booking requests hold personal data; their tests are the
 # offers suite's), with the changelist answers only.
@@ -148,6 +177,35 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "offers:session-ics": (lambda ctx: {"slug": "no-such-offer", "pk": 1}, "NNNNNN"),
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    # Staff sign-in (django.contrib.auth) and the staff pages: staff only; patrons are refused.
+    "login": (lambda ctx: {}, "OOOOOO"),
+    "logout": (lambda ctx: {}, "MMMMMM"),  # signing out is a POST
+    "password_change": (lambda ctx: {}, "LOOOOO"),
+    "password_change_done": (lambda ctx: {}, "LOOOOO"),
+    "password_reset": (lambda ctx: {}, "OOOOOO"),
+    "password_reset_done": (lambda ctx: {}, "OOOOOO"),
+    "password_reset_confirm": (lambda ctx: {"uidb64": "MQ", "token": "not-a-token"}, "OOOOOO"),
+    "password_reset_complete": (lambda ctx: {}, "OOOOOO"),
+    "staff:home": (lambda ctx: {}, "LFOOOO"),
+    "staff:activities": (lambda ctx: {}, "LFOOOO"),
+    "staff:activity-create": (lambda ctx: {}, "LFOOOO"),
+    "staff:activity": (lambda ctx: {"pk": ctx["activity"].pk}, "LFOOOO"),
+    "staff:activity-ics": (lambda ctx: {"pk": ctx["activity"].pk}, "LFOOOO"),
+    "staff:activity-sign-up": (lambda ctx: {"pk": ctx["activity"].pk}, "MMMMMM"),
+    "staff:reflection-write": (lambda ctx: {"pk": ctx["activity"].pk}, "MMMMMM"),
+    "staff:reflection": (lambda ctx: {"pk": ctx["reflection"].pk}, "LFONOO"),  # team only: B's curator is not
+    "staff:team-calendar": (lambda ctx: {"slug": ctx["team_a"].slug}, "LFOOOO"),
+    "staff:exchange": (lambda ctx: {}, "LFOOOO"),
+    "staff:experience-create": (lambda ctx: {}, "LFOOOO"),
+    "staff:experience": (lambda ctx: {"slug": ctx["experience"].slug}, "LFOOOO"),
+    "staff:experience-edit": (lambda ctx: {"slug": ctx["experience"].slug}, "LFOFOO"),  # library A's entry
+    "staff:experience-tried": (lambda ctx: {"slug": ctx["experience"].slug}, "MMMMMM"),
+    "staff:assessments": (lambda ctx: {}, "LFOOOO"),
+    "staff:questionnaire": (lambda ctx: {"slug": ctx["assessment"].questionnaire.slug}, "LFOOOO"),
+    "staff:assessment": (lambda ctx: {"pk": ctx["assessment"].pk}, "LFONOO"),  # team A's round
+    # Public pages of what staff made public: the ones in ctx are not public.
+    "sharing:experience": (lambda ctx: {"slug": ctx["experience"].slug}, "NNNNNN"),
+    "sharing:reflection": (lambda ctx: {"pk": ctx["reflection"].pk}, "NNNNNN"),
 }
 # The admin's pages for one model, by the URL name's suffix.
 ADMIN_PAGES = ["changelist", "add", "change", "delete", "history", "simple_history"]
@@ -180,17 +238,23 @@ def test_every_url_has_a_rule():
 def ctx(library_a, team_a, curator_a, curator_b, lead_a, coordinator, patron):
     resource = ResourceFactory(library=library_a, team=team_a, status=Status.DRAFT, published_at=None, link_failures=3)
     published = ResourceFactory(library=library_a, team=team_a, link_checked_at=timezone.now())
+    activity = ActivityFactory(team=team_a, past=True)
+    ParticipationFactory(activity=activity, user=curator_a)
+    reflection = ReflectionFactory(activity=activity, author=curator_a, visibility=Visibility.TEAM)
+    experience = ExperienceFactory(library=library_a, author=curator_a)
+    assessment = AssessmentFactory(team=team_a)
+    sharing = {"activity": activity, "reflection": reflection, "experience": experience, "assessment": assessment}
     users = {"curator_a": curator_a, "curator_b": curator_b, "lead_a": lead_a, "coordinator": coordinator}
     return {
         "library_a": library_a, "team_a": team_a, "resource": resource, "published": published,
-        "patron": patron, **users,
+        "patron": patron, **users, **sharing,
     }  # fmt: skip
 
 
 def answer(response: Any) -> str:
     if response.status_code == 302:
         location = response["Location"]
-        if location.startswith(reverse("admin:login")):
+        if location.startswith((reverse("admin:login"), reverse("login"))):
             return "L"
         return "G" if location == reverse("admin:index") else "R"
     return {200: "O", 403: "F", 404: "N", 405: "M"}.get(response.status_code, str(response.status_code))

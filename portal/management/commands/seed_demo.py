@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from portal.staff.demo import sync_sharing
 from resources.models import (
     ACTIVE_STATUSES,
     BookingRequest,
@@ -141,6 +142,7 @@ class Command(BaseCommand):
             subjects = self.sync_subjects(offers_data["subjects"])
             offers = self.sync_offers(offers_data["offers"], libraries, teams, team_libraries, areas, subjects)
             requests = self.sync_requests(offers_data["requests"], offers)
+            sharing = sync_sharing(libraries=libraries, teams=teams, staff=staff)
 
         published = sum(resource.status == Status.PUBLISHED for resource in resources)
         sessions = OfferSession.objects.filter(offer__in=offers.values()).count()
@@ -149,7 +151,9 @@ class Command(BaseCommand):
                 f"Demo data ready: {len(libraries)} libraries, {len(areas)} knowledge areas, "
                 f"{len(teams)} learning teams, {len(staff)} staff, "
                 f"{len(resources)} resources ({published} published), {len(subjects)} subjects, "
-                f"{len(offers)} school offers with {sessions} sessions, {len(requests)} booking requests."
+                f"{len(offers)} school offers with {sessions} sessions, {len(requests)} booking requests, "
+                f"{sharing['activities']} staff activities, {sharing['reflections']} reflections, "
+                f"{sharing['experiences']} exchange-bank entries, {sharing['answers']} self-assessment answers."
             )
         )
         self.stdout.write(

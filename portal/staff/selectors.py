@@ -1,0 +1,108 @@
+"""What the staff pages read: the exchange-bank search, the staff home, self-assessment recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from resources.models import KnowledgeArea, Resource
+from resources.search import Facet, UnderstoodQuery, facet_counts, search, understand
+from teams.models import Dimension, Experience
+
+PAGE_SIZE = 20
+EXPERIENCE_FACETS = [
+    Facet("kind", "SELECT kind::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet("status", "SELECT status::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet("area", """
+        SELECT area.slug::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits
+          JOIN resources_knowledgearea_experiences link ON link.experience_id = hits.id
+          JOIN resources_knowledgearea area ON area.id = link.knowledgearea_id
+         GROUP BY 1"""),
+    Facet("country", """
+        SELECT library.country::text AS value, NULL::text AS label, count(*) AS count
+          FROM hits JOIN teams_library library ON library.id = hits.library_id
+         GROUP BY 1"""),
+    Facet("tag", """
+        SELECT * FROM (
+            SELECT tag::text AS value, NULL::text AS label, count(*) AS count
+              FROM hits CROSS JOIN unnest(hits.tags) AS tag
+             GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 15) AS top_tags"""),
+]  # fmt: skip
+FACET_COLUMNS = ["kind", "status", "library_id", "tags"]
+
+
+def areas_prefetch() -> Prefetch:
+    return Prefetch(
+        "knowledge_areas", queryset=KnowledgeArea.objects.only("name", "name_da", "name_nb", "name_en", "slug")
+    )
+
+
+@dataclass
+class ExperienceSearch:
+    """One exchange-bank search: the matching entries, counts per facet value, the understood words."""
+
+    results: QuerySet[Experience]
+    facets: dict[str, list[tuple[str, str, int]]]
+    query: UnderstoodQuery | None = None
+    total: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.total = sum(count for _value, _label, count in self.facets["kind"])
+
+    def page(self, start: int, stop: int) -> list[Experience]:
+        return list(self.results[start:stop])
+
+
+def search_experiences(data: dict[str, Any], *, area: KnowledgeArea | None = None) -> ExperienceSearch:
+    """Exchange-bank entries (staff see all of them) matching the words and filters of the search form."""
+    entries: QuerySet[Experience] = Experience.objects.for_listing().prefetch_related(areas_prefetch())
+    if data.get("kind"):
+        entries = entries.filter(kind=data["kind"])
+    if data.get("status"):
+        entries = entries.filter(status=data["status"])
+    if data.get("country"):
+        entries = entries.filter(library__country=data["country"])
+    if data.get("tag"):
+        entries = entries.filter(tags__contains=[data["tag"]])
+    if area is not None:
+        entries = entries.filter(knowledge_areas=area)
+    query = understand(data["q"]) if data.get("q") else None
+    if query:
+        entries = search(entries, query).order_by("-rank", "-created_at", "pk")
+    else:
+        query = None
+        entries = entries.order_by("-created_at", "pk")
+    return ExperienceSearch(
+        results=entries, facets=facet_counts(entries, EXPERIENCE_FACETS, FACET_COLUMNS), query=query
+    )
+
+
+def newest_experiences(*, limit: int = 5) -> list[Experience]:
+    return list(Experience.objects.select_related("library").order_by("-created_at")[:limit])
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    areas: list[KnowledgeArea]
+    resources: list[Resource]
+    experiences: list[Experience]
+
+
+def recommendations_for(dimensions: list[Dimension], *, limit: int = 6) -> Recommendations:
+    """Published resources and exchange-bank entries in the knowledge areas of the given (weakest) dimensions."""
+    areas = list(KnowledgeArea.objects.filter(dimensions__in=dimensions).distinct().order_by("name"))
+    if not areas:
+        return Recommendations([], [], [])
+    resources = list(
+        Resource.objects.published().filter(areas__in=areas).distinct().order_by("-published_at", "pk")[:limit]
+    )
+    experiences = list(
+        Experience.objects.filter(knowledge_areas__in=areas)
+        .select_related("library")
+        .distinct()
+        .order_by("-created_at", "pk")[:limit]
+    )
+    return Recommendations(areas, resources, experiences)
