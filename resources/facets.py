@@ -9,6 +9,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from resources.search import snippets
+
 FACET_TITLES = {
     "area": _("Knowledge area"),
     "kind": _("Kind"),
@@ -35,40 +37,43 @@ class FacetGroup:
 
 
 def facet_links(counts: dict[str, list[tuple[str, str, int]]], form: forms.Form, params: QueryDict) -> list[FacetGroup]:
+    """The resource list's facets: areas by slug, licences by SPDX id, most common first (tags as counted)."""
     areas_by_id = {str(area.pk): area for area in getattr(form, "areas", {}).values()}
     groups = []
     for name, rows in counts.items():
         if name == "area":
             rows = [
-                (areas_by_id[value].slug, str(areas_by_id[value]), count)
-                for value, _l, count in rows
-                if value in areas_by_id
+                (areas_by_id[pk].slug, str(areas_by_id[pk]), count) for pk, _label, count in rows if pk in areas_by_id
             ]
         field = form.fields.get(name)
         labels = dict(field.choices) if isinstance(field, forms.ChoiceField) else {}  # type: ignore[arg-type]
-        current = params.get(name, "")
-        values = [
-            FacetValue(
-                # Licences by their short SPDX identifier; the full names are too long for a sidebar.
-                label=label or (value if name == "license" else str(labels.get(value, value))),
-                count=count,
-                url=_toggle(params, name, value, selected=value == current),
-                selected=value == current,
-            )
+        # Licences by their short SPDX identifier; the full names are too long for a sidebar.
+        rows = [
+            (value, label or (value if name == "license" else str(labels.get(value, value))), count)
             for value, label, count in rows
         ]
         if name != "tag":
-            values.sort(key=lambda item: (-item.count, item.label))
-        if values:
-            groups.append(FacetGroup(name=name, title=str(FACET_TITLES[name]), values=values))
+            rows.sort(key=lambda row: (-row[2], row[1]))
+        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+            groups.append(group)
     return groups
 
 
-def _toggle(params: QueryDict, name: str, value: str, *, selected: bool) -> str:
+def facet_group(name: str, title: str, rows: list[tuple[str, str, int]], params: QueryDict) -> FacetGroup | None:
+    """A facet's (value, label, count) rows, in the order given, as links; None when there are none."""
+    current = params.get(name, "")
+    values = [
+        FacetValue(label=label, count=count, url=toggle_url(params, name, value), selected=value == current)
+        for value, label, count in rows
+    ]
+    return FacetGroup(name=name, title=title, values=values) if values else None
+
+
+def toggle_url(params: QueryDict, name: str, value: str) -> str:
     """The query string with this filter added, or removed when already chosen; back to page one."""
     query = params.copy()
     query.pop("page", None)
-    if selected:
+    if params.get(name, "") == value:
         query.pop(name, None)
     else:
         query[name] = value
@@ -91,3 +96,32 @@ class SearchPages:
 
     def __getitem__(self, index: slice) -> list[Any]:
         return self.search.page(index.start or 0, index.stop)
+
+
+class SearchListMixin:
+    """For a ListView over a search (``self.search``, set in ``get_queryset``): pages read from the search,
+    facet links, and highlighted snippets on the page's records."""
+
+    search: Any = None
+    search_model: Any = None
+    context_object_name: str | None = None
+
+    def facet_groups(self) -> list[FacetGroup]:
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        # The search has already counted its results; each page reads only its own rows.
+        if self.search is not None:
+            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[misc]
+        return super().paginate_queryset(queryset, page_size)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(search=self.search, **kwargs)  # type: ignore[misc]
+        if self.search is not None:
+            context["facets"] = self.facet_groups()
+            if self.search.query:
+                page = context[self.context_object_name or "object_list"]
+                found = snippets(self.search_model, [item.pk for item in page], self.search.query, field_name="summary")
+                for item in page:
+                    item.snippet = found.get(item.pk)
+        return context

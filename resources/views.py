@@ -13,10 +13,9 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from resources.facets import SearchPages, facet_links
+from resources.facets import FacetGroup, SearchListMixin, facet_links
 from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource
-from resources.search import snippets
 from resources.selectors import PAGE_SIZE, areas_with_counts, catalogue_version, search_resources
 
 PAGE_CACHE_SECONDS = 300
@@ -51,12 +50,13 @@ def cached_while_catalogue_unchanged(view: Callable[..., HttpResponse]) -> Calla
 
 
 @method_decorator(cached_while_catalogue_unchanged, name="get")
-class ResourceListView(ListView):
+class ResourceListView(SearchListMixin, ListView):
     """Browse and search the published resources: a search box, filters with counts, sorting, pages."""
 
     template_name = "resources/resource_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "resources"
+    search_model = Resource
 
     def get_queryset(self) -> QuerySet[Resource]:
         areas = list(KnowledgeArea.objects.order_by("name"))
@@ -74,22 +74,11 @@ class ResourceListView(ListView):
         )
         return Resource.objects.none()
 
-    def paginate_queryset(self, queryset: QuerySet[Resource], page_size: int) -> Any:  # type: ignore[override]
-        # The search has already counted its results and knows the ids of its first pages.
-        if self.search is not None:
-            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[arg-type]
-        return super().paginate_queryset(queryset, page_size)
+    def facet_groups(self) -> list[FacetGroup]:
+        return facet_links(self.search.facets, self.form, self.request.GET)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(form=self.form, search=self.search, **kwargs)
-        if self.search is not None:
-            context["facets"] = facet_links(self.search.facets, self.form, self.request.GET)
-            if self.search.query:
-                page = context["resources"]
-                found = snippets(Resource, [resource.pk for resource in page], self.search.query, field_name="summary")
-                for resource in page:
-                    resource.snippet = found.get(resource.pk)
-        return context
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 class ResourceDetailView(DetailView):

@@ -1,4 +1,7 @@
-"""iCalendar (RFC 5545) for staff activities: one activity, or a learning team's calendar feed."""
+"""iCalendar (RFC 5545): the format, and staff activities (one activity, or a learning team's feed).
+
+School offers' sessions use the same writer (``resources.offers.ics``).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,16 @@ from django.utils import timezone
 
 from teams.models import Activity
 
-PRODUCT_ID = "-//Delarum//Staff activities//EN"
 LINE_OCTETS = 75
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return (
         text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
     )
 
 
-def _fold(line: str) -> str:
+def fold(line: str) -> str:
     """Lines longer than 75 octets continue on the next line after a space, never inside a character."""
     parts: list[str] = []
     current = ""
@@ -34,33 +36,70 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _utc(moment: datetime) -> str:
+def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _event(activity: Activity, url: str) -> list[str]:
-    location = activity.location or (activity.host_library.name if activity.host_library else "")
-    description = "\n".join(part for part in [activity.description, activity.focus_questions, url] if part)
+def event(
+    *,
+    uid: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    summary: str,
+    description: str = "",
+    location: str = "",
+    url: str = "",
+    extra: Iterable[str] = (),
+) -> list[str]:
+    """One VEVENT's lines; ``extra`` are further properties, already formatted."""
     return [
         "BEGIN:VEVENT",
-        f"UID:activity-{activity.pk}@delarum",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(activity.starts_at)}",
-        f"DTEND:{_utc(activity.ends_at)}",
-        f"SUMMARY:{_escape(activity.title)}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"LOCATION:{_escape(location)}",
+        f"UID:{uid}@delarum",
+        f"DTSTAMP:{utc(timezone.now())}",
+        f"DTSTART:{utc(starts_at)}",
+        f"DTEND:{utc(ends_at)}",
+        f"SUMMARY:{escape(summary)}",
+        f"DESCRIPTION:{escape(description)}",
+        f"LOCATION:{escape(location)}",
         f"URL:{url}",
+        *extra,
         "END:VEVENT",
     ]
 
 
+def calendar(events: Iterable[list[str]], *, product: str, name: str = "") -> str:
+    """A VCALENDAR holding the events, folded and with CRLF line ends as RFC 5545 asks."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Delarum//{product}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
+    if name:
+        lines.append(f"X-WR-CALNAME:{escape(name)}")
+    for event_lines in events:
+        lines += event_lines
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+
+
 def activities_calendar(activities: Iterable[Activity], *, url_for: Callable[[Activity], str], name: str = "") -> str:
     """A VCALENDAR with one event per activity; ``url_for`` gives each activity's page."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT_ID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    if name:
-        lines.append(f"X-WR-CALNAME:{_escape(name)}")
-    for activity in activities:
-        lines += _event(activity, url_for(activity))
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return calendar(
+        (_activity_event(activity, url_for(activity)) for activity in activities), product="Staff activities", name=name
+    )
+
+
+def _activity_event(activity: Activity, url: str) -> list[str]:
+    location = activity.location or (activity.host_library.name if activity.host_library else "")
+    description = "\n".join(part for part in [activity.description, activity.focus_questions, url] if part)
+    return event(
+        uid=f"activity-{activity.pk}",
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        summary=activity.title,
+        description=description,
+        location=location,
+        url=url,
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from resources.facets import FacetGroup, FacetValue
+from resources.facets import FacetGroup, facet_group
 from resources.offers.forms import OfferSearchForm
 from resources.offers.selectors import place_slug
 
@@ -35,33 +35,12 @@ def offer_facet_links(
         field = form.fields[name]
         choices: Any = field.choices if isinstance(field, forms.ChoiceField) else []
         labels = {str(value): label for value, label in choices}
-        current = params.get(name, "")
         # A value the filter does not offer cannot be chosen, so it is not shown.
         rows = [(value, str(labels[value] or label or value), count) for value, label, count in rows if value in labels]
         if name in NATURAL_ORDER:
             rows.sort(key=lambda row: int(row[0]))
         else:
             rows.sort(key=lambda row: (-row[2], row[1]))
-        values = [
-            FacetValue(
-                label=label,
-                count=count,
-                url=_toggle(params, name, value, selected=value == current),
-                selected=value == current,
-            )
-            for value, label, count in rows
-        ]
-        if values:
-            groups.append(FacetGroup(name=name, title=str(FACET_TITLES[name]), values=values))
+        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+            groups.append(group)
     return groups
-
-
-def _toggle(params: QueryDict, name: str, value: str, *, selected: bool) -> str:
-    """The query string with this filter added, or removed when already chosen; back to page one."""
-    query = params.copy()
-    query.pop("page", None)
-    if selected:
-        query.pop(name, None)
-    else:
-        query[name] = value
-    return f"?{query.urlencode()}" if query else "?"

@@ -2,39 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from django.utils import timezone
-
 from resources.models import OfferFormat, OfferSession
-
-PRODUCT_ID = "-//Delarum//School offers//EN"
-LINE_OCTETS = 75
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space, never inside a character."""
-    parts: list[str] = []
-    current = ""
-    for character in line:
-        limit = LINE_OCTETS if not parts else LINE_OCTETS - 1
-        if len((current + character).encode()) > limit:
-            parts.append(current)
-            current = character
-        else:
-            current += character
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+from teams import ics
 
 
 def _location(session: OfferSession) -> str:
@@ -53,25 +22,19 @@ def _location(session: OfferSession) -> str:
 def session_calendar(session: OfferSession, *, url: str) -> str:
     """A VCALENDAR with the session as its one event; ``url`` is the offer's page."""
     offer = session.offer
-    description = f"{offer.summary}\n\n{url}"
     organizer = offer.library.name.replace('"', "")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT_ID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:offer-session-{session.pk}@delarum",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(session.starts_at)}",
-        f"DTEND:{_utc(session.ends_at)}",
-        f"SUMMARY:{_escape(offer.title)}",
-        f"DESCRIPTION:{_escape(description)}",
-        f"LOCATION:{_escape(_location(session))}",
-        f"URL:{url}",
-        f'ORGANIZER;CN="{organizer}":mailto:{offer.notification_email}',
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return ics.calendar(
+        [
+            ics.event(
+                uid=f"offer-session-{session.pk}",
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                summary=offer.title,
+                description=f"{offer.summary}\n\n{url}",
+                location=_location(session),
+                url=url,
+                extra=[f'ORGANIZER;CN="{organizer}":mailto:{offer.notification_email}'],
+            )
+        ],
+        product="School offers",
+    )

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from resources.facets import SearchPages
+from resources.facets import FacetGroup, SearchListMixin
 from resources.models import BookingRequest, KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.offers import services
 from resources.offers.facets import offer_facet_links
@@ -34,7 +34,6 @@ from resources.offers.selectors import (
     search_offers,
 )
 from resources.ratelimit import over_limit
-from resources.search import snippets
 
 SCHEMA_FORMATS = {
     OfferFormat.AT_LIBRARY: "https://schema.org/OfflineEventAttendanceMode",
@@ -43,12 +42,13 @@ SCHEMA_FORMATS = {
 }
 
 
-class OfferListView(ListView):
+class OfferListView(SearchListMixin, ListView):
     """Find school offers: school year, subject, area, place, format, free dates and words, with counts."""
 
     template_name = "resources/offers/offer_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "offers"
+    search_model = SchoolOffer
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
         data = self.request.GET.copy()
@@ -75,22 +75,11 @@ class OfferListView(ListView):
             )
         return SchoolOffer.objects.none()
 
-    def paginate_queryset(self, queryset: QuerySet[SchoolOffer], page_size: int) -> Any:  # type: ignore[override]
-        # The facet counts have counted the results already; each page reads only its own rows.
-        if self.search is not None:
-            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[arg-type]
-        return super().paginate_queryset(queryset, page_size)
+    def facet_groups(self) -> list[FacetGroup]:
+        return offer_facet_links(self.search.facets, self.form, self.request.GET)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(form=self.form, search=self.search, **kwargs)
-        if self.search is not None:
-            context["facets"] = offer_facet_links(self.search.facets, self.form, self.request.GET)
-            if self.search.query:
-                page = context["offers"]
-                found = snippets(SchoolOffer, [offer.pk for offer in page], self.search.query, field_name="summary")
-                for offer in page:
-                    offer.snippet = found.get(offer.pk)
-        return context
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 def _offer_page(
