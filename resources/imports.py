@@ -292,8 +292,10 @@ def apply_import(
                 )
                 for row in batch
             ]
-            for resource in objects:
+            for resource, row in zip(objects, batch, strict=True):
                 resource.kind = resource.kind or Kind.WEBSITE
+                # As the database will write it once the tags are added, so the first history line has them.
+                resource.tags_text = ", ".join(sorted(dict.fromkeys(row.tags), key=str.lower))
             created += bulk_create_with_history(objects, Resource, batch_size=BATCH, default_user=user)
             outcome.created += len(objects)
             if progress:
@@ -316,7 +318,17 @@ def apply_import(
         outcome.updated = len(changed)
         targets = [*zip(new_rows, created, strict=True), *((row, existing[row.existing_id]) for row in update_rows)]
         _add_areas_and_tags(targets)
+        _record_tags([resource for _row, resource in targets], user=user)
     return outcome
+
+
+def _record_tags(resources: list[Resource], *, user: Any) -> None:
+    """One more history line for each resource whose tags the import changed (the database keeps tags_text)."""
+    stored = dict(Resource.objects.filter(pk__in=[r.pk for r in resources]).values_list("pk", "tags_text"))
+    retagged = [resource for resource in resources if stored[resource.pk] != resource.tags_text]
+    for resource in retagged:
+        resource.tags_text = stored[resource.pk]
+    bulk_update_with_history(retagged, Resource, ["tags_text"], batch_size=BATCH, default_user=user)
 
 
 def _batches(rows: list[PlannedRow]) -> Iterable[list[PlannedRow]]:

@@ -96,6 +96,20 @@ def resource_add_tag(*, resource: Resource, tag: str, user: Any) -> bool:
     if tag.lower() in {name.lower() for name in resource.tags.names()}:
         return False
     resource.tags.add(tag)
+    resource_record_tags(resource=resource, user=user)
+    return True
+
+
+def resource_record_tags(*, resource: Resource, user: Any) -> bool:
+    """Give the history a line for a change of tags; False when the tags are as last recorded.
+
+    The database keeps ``tags_text`` right (migration 0012); saving it here makes the history see it.
+    """
+    stored = Resource.objects.values_list("tags_text", flat=True).get(pk=resource.pk)
+    if stored == resource.tags_text:
+        return False
+    resource.tags_text = stored
+    _save(resource, user=user, fields=["tags_text"])
     return True
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from taggit import admin as taggit_admin
 from taggit.models import Tag
+from taggit.utils import parse_tags
 
 from resources import services
 from resources.admin.imports import ResourceImportMixin
@@ -74,6 +75,13 @@ class ResourceAdminForm(VersionedModelForm):
     """The resource form; "send back" needs a note for the curator."""
 
     workflow_action: str | None = None
+    # Restoring an old version: its tags are those it had then, not those the resource has now.
+    restoring: bool = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.restoring and "tags" in self.fields:
+            self.initial["tags"] = [Tag(name=name) for name in parse_tags(self.instance.tags_text)]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -164,6 +172,7 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
+        form.restoring = getattr(request, "restoring_version", False)
         form.workflow_action = next((name for name, *_rest in WORKFLOW_BUTTONS if name in request.POST), None)
         return form
 
@@ -192,8 +201,15 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
             obj.link_checked_at, obj.link_failures = None, 0
         super().save_model(request, obj, form, change)
 
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        request.restoring_version = True  # type: ignore[attr-defined]
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        services.resource_record_tags(resource=form.instance, user=request.user)
         # The review step comes after everything typed is saved, so it is a separate line in the history.
         resource, user, action = form.instance, request.user, form.workflow_action
         if action == "_submit_for_review":

@@ -224,6 +224,9 @@ class Resource(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Counts saves, so that a save based on an older copy is refused instead of overwriting (the admin).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The tags as text, kept by database triggers (migration 0012) so that the history records tag changes
+    # and restoring an old version brings its tags back.
+    tags_text = models.TextField(_("tags"), blank=True, editable=False)
     # Link health, kept by manage.py check_links; never edited by hand.
     link_status = models.PositiveSmallIntegerField(
         _("last link status"), null=True, blank=True, editable=False, help_text=_("The HTTP status of the last check.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from resources.models import Status
+from resources.models import Resource, Status
 from tests.curation.test_workflow import change_form_data
 from tests.factories import KnowledgeAreaFactory, ResourceFactory
 
@@ -82,3 +82,45 @@ def test_another_librarys_history_is_not_shown(client, resource, curator_b):
     assert history.status_code in (302, 403, 404)
     assert old.status_code == 302
     assert old["Location"] == reverse("admin:index")
+
+
+def test_tag_changes_are_kept_and_an_earlier_version_brings_its_tags_back(client, resource, curator_a):
+    client.force_login(curator_a)
+    edit(client, resource, tags="källkritik, nyheter")
+    tagged = resource.history.first()
+    assert tagged.tags_text == "källkritik, nyheter"
+    assert tagged.history_user == curator_a
+    edit(client, resource, tags="bakning")
+    assert resource.history.first().tags_text == "bakning"
+
+    url = reverse("admin:resources_resource_simple_history", args=[resource.pk, tagged.history_id])
+    form = client.get(url).context["adminform"].form
+    assert sorted(tag.name for tag in form["tags"].value()) == ["källkritik", "nyheter"]
+    data = {name: value for name in form.fields if (value := form[name].value()) is not None and name != "file"}
+    data["tags"] = ", ".join(tag.name for tag in data["tags"])  # as the page's text box shows them
+    client.post(url, data)
+
+    assert sorted(resource.tags.names()) == ["källkritik", "nyheter"]
+    resource.refresh_from_db()
+    assert resource.tags_text == "källkritik, nyheter"
+
+
+def test_a_bulk_tag_is_kept_in_the_history(resource, curator_a):
+    from resources import services
+
+    services.resource_add_tag(resource=resource, tag="släktforskning", user=curator_a)
+    assert resource.history.first().tags_text == "släktforskning"
+    assert resource.history.first().history_user == curator_a
+
+
+def test_an_import_keeps_its_tags_in_the_history(library_a, curator_a):
+    from resources import imports
+
+    plan = imports.plan_import(
+        [{"title": "Släktforskning för alla", "url": "https://www.riksarkivet.se/", "language": "sv",
+          "tags": "släktforskning; arkiv"}],
+    )  # fmt: skip
+    imports.apply_import(plan, library=library_a, team=None, publish=False, user=curator_a)
+
+    resource = Resource.objects.get(title="Släktforskning för alla")
+    assert resource.history.first().tags_text == "arkiv, släktforskning"

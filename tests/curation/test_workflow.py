@@ -23,7 +23,7 @@ def change_form_data(client, resource: Resource) -> dict:
         if value is None or name == "file":
             continue
         if name == "tags":
-            value = ", ".join(tag.tag.name for tag in value) if not isinstance(value, str) else value
+            value = ", ".join(getattr(tag, "tag", tag).name for tag in value) if not isinstance(value, str) else value
         data[name] = value
     return data
 
