@@ -60,6 +60,7 @@ bench: $(VENV)/.installed
 	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
+	DEBUG=1 $(PY) bench/curation.py
 
 clean: stop
 	rm -rf $(VENV) var staticfiles

@@ -34,3 +34,17 @@ RIGHT_TO_LEFT = {"ar", "fa", "prs", "ckb", "he", "ur", "ps", "yi", "dv", "sd", "
 def text_direction(code: str) -> str:
     """ "rtl" or "ltr" for a BCP-47 language tag, judged by its primary subtag."""
     return "rtl" if code.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
+
+
+class WrittenInALanguage:
+    """For models whose ``language`` field holds the BCP-47 code their text is written in."""
+
+    language: str
+
+    @property
+    def direction(self) -> str:
+        return text_direction(self.language)
+
+    @property
+    def language_autonym(self) -> str:
+        return AUTONYMS.get(self.language, self.language)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from resources.languages import AUTONYMS, LANGUAGE_CHOICES, text_direction
+from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
 from teams.models import LearningTeam, Library
 
@@ -156,7 +156,7 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
         )
 
 
-class Resource(models.Model):
+class Resource(WrittenInALanguage, models.Model):
     """An open learning resource, curated by a library (and usually one of its learning teams)."""
 
     title = models.CharField(_("title"), max_length=250)
@@ -305,14 +305,6 @@ class Resource(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == Status.PUBLISHED
-
-    @property
-    def direction(self) -> str:
-        return text_direction(self.language)
-
-    @property
-    def language_autonym(self) -> str:
-        return AUTONYMS.get(self.language, self.language)
 
     @property
     def audience_labels(self) -> list[str]:

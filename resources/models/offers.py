@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from resources.languages import AUTONYMS, LANGUAGE_CHOICES, text_direction
+from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.models.catalogue import KnowledgeArea, Resource, Status
 from resources.school_years import FIRST, LANGUAGE_OF_COUNTRY, LAST, YEARS, range_label, year_label
 from teams.models import Country, LearningTeam, Library
@@ -93,7 +93,7 @@ class SchoolOfferQuerySet(models.QuerySet["SchoolOffer"]):
         )
 
 
-class SchoolOffer(models.Model):
+class SchoolOffer(WrittenInALanguage, models.Model):
     """Something a library offers school classes: a workshop, a book talk, a club, a guided visit."""
 
     title = models.CharField(_("title"), max_length=250)
@@ -284,14 +284,6 @@ class SchoolOffer(models.Model):
     @property
     def books_sessions(self) -> bool:
         return self.booking == Booking.SESSIONS
-
-    @property
-    def direction(self) -> str:
-        return text_direction(self.language)
-
-    @property
-    def language_autonym(self) -> str:
-        return AUTONYMS.get(self.language, self.language)
 
     @property
     def notification_email(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from io import StringIO
 
 import pytest
@@ -149,17 +148,14 @@ def test_the_team_must_include_the_library(tmp_path, library_a, team_b):
         run(path, "--library", library_a.slug, "--team", team_b.slug)
 
 
-def test_ten_thousand_rows_in_under_thirty_seconds(tmp_path, library_a, team_a):
+def test_ten_thousand_rows_import_whole_and_indexed(tmp_path, library_a, team_a):
+    # The time it takes is measured by `make bench` (bench/curation.py), not asserted here.
     KnowledgeAreaFactory(slug="digitalt")
     rows = [row(n, tags=f"ämne{n % 50};digitalt", areas="digitalt", description="Text " * 20) for n in range(10_000)]
     path = write_csv(tmp_path / "stor.csv", rows)
-    started = time.monotonic()
 
     out, _err = run(path, "--library", library_a.slug, "--team", team_a.slug, "--publish")
 
-    seconds = time.monotonic() - started
-    print(f"\nimport_resources: 10,000 rows in {seconds:.1f} s")
-    assert seconds < 30
     assert Resource.objects.published().count() == 10_000
     assert Resource.objects.filter(search_vector=None).count() == 0  # indexed by the triggers as they arrived
     assert "10000 new resources (published)" in out

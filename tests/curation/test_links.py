@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from io import StringIO
 
 import pytest
@@ -152,7 +151,8 @@ def test_a_working_check_clears_the_failures(server, loopback_allowed):
 
 
 @pytest.mark.django_db
-def test_five_thousand_addresses_well_under_a_minute(server, loopback_allowed):
+def test_five_thousand_addresses_are_all_checked_and_recorded(server, loopback_allowed):
+    # The time it takes is measured by `make bench` (bench/curation.py), not asserted here.
     library = LibraryFactory()
     now = timezone.now()
     Resource.objects.bulk_create(
@@ -161,12 +161,8 @@ def test_five_thousand_addresses_well_under_a_minute(server, loopback_allowed):
         for n in range(5000)
     )  # fmt: skip
     out = StringIO()
-    started = time.monotonic()
 
     call_command("check_links", "--workers", "32", "--per-host", "32", "--delay", "0", stdout=out)
 
-    seconds = time.monotonic() - started
-    print(f"\ncheck_links: 5,000 addresses in {seconds:.1f} s")
-    assert seconds < 60
     assert Resource.objects.filter(link_failures=0, link_status=200).count() == 5000
     assert "Checked 5000 addresses" in out.getvalue()
