@@ -348,6 +348,11 @@ class Facet:
     name: str
     sql: str
 
+    @classmethod
+    def of_column(cls, name: str) -> Facet:
+        """The plain case: one count per value of the ``hits`` column of that name."""
+        return cls(name, f"SELECT {name}::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1")
+
 
 def facet_counts(
     queryset: QuerySet[Any], facets: Sequence[Facet], columns: Sequence[str]

@@ -20,13 +20,13 @@ RESOURCE_FACETS = [
         SELECT link.knowledgearea_id::text AS value, NULL::text AS label, count(*) AS count
           FROM hits JOIN resources_resource_areas link ON link.resource_id = hits.id
          GROUP BY 1"""),
-    Facet("kind", "SELECT kind::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
-    Facet("language", "SELECT language::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet.of_column("kind"),
+    Facet.of_column("language"),
     Facet("audience", """
         SELECT audience::text AS value, NULL::text AS label, count(*) AS count
           FROM hits CROSS JOIN unnest(hits.audiences) AS audience
          GROUP BY 1"""),
-    Facet("license", "SELECT license::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet.of_column("license"),
     Facet("tag", """
         SELECT tag.slug::text AS value, tag.name::text AS label, count(*) AS count
           FROM hits

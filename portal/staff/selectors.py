@@ -13,8 +13,8 @@ from teams.models import Dimension, Experience
 
 PAGE_SIZE = 20
 EXPERIENCE_FACETS = [
-    Facet("kind", "SELECT kind::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
-    Facet("status", "SELECT status::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet.of_column("kind"),
+    Facet.of_column("status"),
     Facet("area", """
         SELECT area.slug::text AS value, NULL::text AS label, count(*) AS count
           FROM hits

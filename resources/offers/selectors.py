@@ -57,7 +57,7 @@ OFFER_FACETS = [
          GROUP BY 1, 2
          ORDER BY 3 DESC, 2
          LIMIT {MUNICIPALITY_FACET_SIZE}"""),
-    Facet("format", "SELECT format::text AS value, NULL::text AS label, count(*) AS count FROM hits GROUP BY 1"),
+    Facet.of_column("format"),
 ]  # fmt: skip
 FACET_COLUMNS = ["year_from", "year_to", "library_id", "format"]
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from resources.models import Booking, BookingRequest, BookingStatus, OfferSession, SchoolOffer, Status
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import Role
-from teams.roles import ensure_role_groups
 from tests.factories import (
     BookingRequestFactory,
     LearningTeamFactory,
@@ -27,11 +26,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roles():
-    return ensure_role_groups()
 
 
 @pytest.fixture
@@ -55,11 +49,6 @@ def curator(roles, malmo, team):
     user.groups.add(roles[CURATORS_GROUP])
     MembershipFactory(user=user, team=team, role=Role.CURATOR)
     return user
-
-
-@pytest.fixture
-def superuser():
-    return UserFactory(username="admin", is_superuser=True)
 
 
 def change_url(booking: BookingRequest) -> str:

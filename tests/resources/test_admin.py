@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from resources.models import Resource, Status
-from teams.access import COORDINATORS_GROUP, CURATORS_GROUP
-from teams.roles import ensure_role_groups
 from tests.factories import (
     KnowledgeAreaFactory,
     LearningTeamFactory,
@@ -19,46 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roles():
-    return ensure_role_groups()
-
-
-@pytest.fixture
-def library_a():
-    return LibraryFactory(name="Malmö stadsbibliotek", slug="malmo")
-
-
-@pytest.fixture
-def library_b():
-    return LibraryFactory(name="Dokk1", slug="dokk1", country="DK")
-
-
-@pytest.fixture
-def team_a(library_a):
-    return LearningTeamFactory(name="Lärteam Syd", libraries=[library_a])
-
-
-@pytest.fixture
-def curator_a(roles, library_a, team_a):
-    user = UserFactory(username="curator-a", library=library_a)
-    user.groups.add(roles[CURATORS_GROUP])
-    MembershipFactory(user=user, team=team_a)
-    return user
-
-
-@pytest.fixture
-def coordinator(roles, library_b):
-    user = UserFactory(username="coordinator", library=library_b)
-    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def superuser():
-    return UserFactory(username="admin", is_superuser=True)
 
 
 CHANGELISTS = [
