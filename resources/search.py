@@ -9,11 +9,16 @@ in each record's own language (see migration ``resources.0003``). A query is *un
   brings its equivalents in the other languages (*källkritik* → *kildekritik*, *kildekritikk*);
 - a word the indexed vocabulary does not know is corrected by trigram similarity (*progamering* →
   *programmering*), and two words typed apart are joined when the vocabulary knows the compound
-  (*släkt forskning* → *släktforskning*).
+  (*släkt forskning* → *släktforskning*);
+- a compound whose first half the vocabulary knows is also split (*klimaendringer* → *klima*,
+  *endringer*): its halves find resources on the same subject, ranked after those with the whole word.
 
 Each word with its alternatives is a *concept*. A record matches when it matches any concept, so a
 long natural question does not need every word to be present; records matching more concepts, and
 matching them in their title, tags and knowledge areas rather than the description, rank first.
+The vocabulary remembers the languages each word occurs in; with the spelling of unknown words
+(*ä*, *-erne*) that tells the language a query is written in, and records in it rank a little higher
+(the fewer the concepts, the more: a single word's form says more than one word of a question).
 
 The same understood query filters, ranks, counts facets and highlights snippets on any queryset
 whose model has a ``search_vector`` column (resources, school offers, exchange-bank entries).
@@ -22,6 +27,7 @@ whose model has a ``search_vector`` column (resources, school offers, exchange-b
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -30,7 +36,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
+from django.db.models import Case, F, FloatField, Func, IntegerField, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,7 +52,21 @@ TYPO_ALTERNATIVES = 2
 COGNATE_SIMILARITY = 0.5
 # How much more the words as typed count in the rank than their alternatives.
 TYPED_BOOST = 0.5
+# Records in the query's own language rank this much higher; a word seen in more languages than
+# TELLING_LANGUAGES does not tell which one the query is written in.
+LANGUAGE_BOOST = 0.6
+TELLING_LANGUAGES = 2
+# Letters and endings that only some of the languages write: "ä", "-erne", "-arna".
+SPELLINGS = [
+    (re.compile(r"[äö]"), {"sv"}),
+    (re.compile(r"[æø]"), {"da", "nb", "nn"}),
+    (re.compile(r"(?:arna|orna|erna)$"), {"sv"}),
+    (re.compile(r"erne$"), {"da"}),
+    (re.compile(r"(?:ane|ene)$"), {"nb", "nn", "da"}),
+]
 PART_MIN_LENGTH = 5
+SPLIT_MIN_LENGTH = 4
+HALF_WEIGHT = 0.2
 PARTS_PER_WORD = 6
 # Highlight markers: control characters that cannot occur in stored text, replaced after escaping.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -63,36 +83,44 @@ class Findings:
     similar: dict[str, list[str]]
     compounds: dict[str, str]
     parts: dict[str, list[str]]
+    halves: dict[str, list[str]]
     equivalents: dict[str, list[str]]
     lexemes: dict[str, str]
+    # Typed word -> the languages of the records it (or, when unknown, its closest spelling) occurs in.
+    languages: dict[str, set[str]]
 
 
 @dataclass(frozen=True)
 class Concept:
-    """One idea of the query: the word(s) typed and what else they may be written as."""
+    """One idea of the query: the word(s) typed, what else they may be written as, and the halves of a
+    compound (*klimaendringer*: *klima*, *endringer*), which find more but count for less."""
 
     typed: str
     alternatives: tuple[str, ...] = ()
     # Spelling -> its stems in every indexed language, as tsquery text.
     lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    halves: tuple[str, ...] = ()
 
     @property
     def spellings(self) -> tuple[str, ...]:
         return (self.typed, *self.alternatives)
 
-    def expression(self, *, typed_only: bool = False) -> str:
+    def expression(self, *, typed_only: bool = False, halves: bool = True) -> str:
         """Any spelling, stemmed in any of the indexed languages, as tsquery text.
 
         Long stems of the typed words also match as prefixes, so *bibliotek* finds *bibliotekskortet*.
         """
         typed = PREFIXABLE.sub(r"'\1':*", self.lexemes.get(self.typed, ""))
-        others = [] if typed_only else [self.lexemes.get(spelling, "") for spelling in self.alternatives]
+        spellings = [] if typed_only else [*self.alternatives, *(self.halves if halves else ())]
+        others = [self.lexemes.get(spelling, "") for spelling in spellings]
         # Each spelling's stems are "(a) | (b & c)"; the same stem from several spellings is listed once.
         parts = (part for expression in [typed, *others] for part in expression.split(" | ") if part)
         return " | ".join(dict.fromkeys(parts))
 
-    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
-        return SearchQuery(self.expression(typed_only=typed_only) or "''", config="simple", search_type="raw")
+    def tsquery(self, *, typed_only: bool = False, halves: bool = True) -> SearchQuery:
+        return SearchQuery(
+            self.expression(typed_only=typed_only, halves=halves) or "''", config="simple", search_type="raw"
+        )
 
 
 @dataclass(frozen=True)
@@ -100,16 +128,18 @@ class UnderstoodQuery:
     text: str
     concepts: tuple[Concept, ...]
     corrections: dict[str, str] = field(default_factory=dict)
+    # The languages the query seems written in; records in them rank a little higher. Empty: no preference.
+    languages: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.concepts)
 
-    def expression(self, *, typed_only: bool = False) -> str:
-        expressions = [concept.expression(typed_only=typed_only) for concept in self.concepts]
+    def expression(self, *, typed_only: bool = False, halves: bool = True) -> str:
+        expressions = [concept.expression(typed_only=typed_only, halves=halves) for concept in self.concepts]
         return " | ".join(f"({e})" for e in expressions if e) or "''"
 
-    def tsquery(self, *, typed_only: bool = False) -> SearchQuery:
-        return SearchQuery(self.expression(typed_only=typed_only), config="simple", search_type="raw")
+    def tsquery(self, *, typed_only: bool = False, halves: bool = True) -> SearchQuery:
+        return SearchQuery(self.expression(typed_only=typed_only, halves=halves), config="simple", search_type="raw")
 
     def suggestion(self) -> str:
         """The query with its words corrected, for "did you mean"; empty when nothing was corrected."""
@@ -157,10 +187,50 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
             corrections[word] = similar[word][0]
         for neighbour in similar.get(word, []):
             alternatives += [neighbour, *equivalents.get(neighbour, [])]
-        concepts.append(Concept(word, tuple(dict.fromkeys(a for a in alternatives if a != word)), found.lexemes))
+        halves = [spelling for half in found.halves.get(word, []) for spelling in [half, *equivalents.get(half, [])]]
+        concepts.append(
+            Concept(
+                word,
+                tuple(dict.fromkeys(a for a in alternatives if a != word)),
+                found.lexemes,
+                halves=tuple(dict.fromkeys(h for h in halves if h != word and h not in alternatives)),
+            )
+        )
     # A concept of stop words only ("på", "the") has nothing to match.
     meaningful = tuple(concept for concept in concepts if concept.expression())
-    return UnderstoodQuery(text=text, concepts=meaningful, corrections=corrections)
+    return UnderstoodQuery(
+        text=text, concepts=meaningful, corrections=corrections, languages=_languages_of(words, found)
+    )
+
+
+def _languages_of(words: list[str], found: Findings) -> tuple[str, ...]:
+    """The languages most of the telling words are written in.
+
+    A word seen in records of one or two languages tells (*bibliotekerne*: Danish); a word seen in
+    most of them (*bibliotek*) does not. A word the records do not have is judged by its spelling
+    (*ansökningar*: Swedish), or else by the closest word they have.
+    """
+    votes: Counter[str] = Counter()
+    for word in words:
+        seen = found.languages.get(word, set())
+        if word not in found.known and _tells(spelled := _spelled_in(word)):
+            seen = spelled
+        if _tells(seen):
+            votes.update(seen)
+    if not votes:
+        return ()
+    most = max(votes.values())
+    return tuple(sorted(language for language, count in votes.items() if count == most))
+
+
+def _tells(languages: set[str]) -> bool:
+    return 0 < len(languages) <= TELLING_LANGUAGES
+
+
+def _spelled_in(word: str) -> set[str]:
+    """The languages whose spelling the word's letters and ending fit, if they tell; else empty."""
+    fits = [languages for pattern, languages in SPELLINGS if pattern.search(word)]
+    return set.intersection(*fits) if fits else set()
 
 
 def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, similarity: float) -> Findings:
@@ -205,12 +275,25 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
                    LIMIT %(parts)s
               ) AS candidate
         ),
+        split_words AS (
+            -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer";
+            -- "hushållsbudget" -> "hushåll", "budget" (without the linking s).
+            SELECT DISTINCT typed.word, unnest(ARRAY[first.word, substr(typed.word, cut + 1)]) AS part
+              FROM typed
+              CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
+              JOIN resources_searchword first
+                ON first.word = left(typed.word, cut)
+                OR (right(left(typed.word, cut), 1) = 's' AND first.word = left(typed.word, cut - 1))
+             WHERE length(typed.word) >= 2 * %(split_min_length)s
+        ),
         compound_words AS (
             SELECT word FROM resources_searchword WHERE word = ANY(%(joined)s)
         ),
         phrases(phrase) AS (
-            -- Typed words and pairs, and the neighbours found above, so "kildekrittik" reaches "källkritik".
-            SELECT unnest(%(phrases)s::text[]) UNION SELECT correction FROM close_words
+            -- Typed words and pairs, the neighbours and halves found above: "kildekrittik" reaches "källkritik".
+            SELECT unnest(%(phrases)s::text[])
+            UNION SELECT correction FROM close_words
+            UNION SELECT part FROM split_words
         ),
         matching_groups AS (
             SELECT DISTINCT phrases.phrase, term.group_id
@@ -240,7 +323,15 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         UNION ALL SELECT 'similar', word, correction FROM close_words
         UNION ALL SELECT 'compound', word, NULL FROM compound_words
         UNION ALL SELECT 'part', word, part FROM part_words
+        UNION ALL SELECT 'split', word, part FROM split_words
         UNION ALL SELECT 'lexemes', spelling, tsquery FROM lexemes
+        UNION ALL
+        SELECT 'language', typed.word, unnest(sw.languages)
+          FROM typed JOIN resources_searchword sw ON sw.word = typed.word
+        UNION ALL
+        SELECT 'language', close_words.word, unnest(sw.languages)
+          FROM close_words JOIN resources_searchword sw ON sw.word = close_words.correction
+         WHERE close_words.word NOT IN (SELECT word FROM known_words)
         UNION ALL
         SELECT 'equivalent', matching_groups.phrase, lower(other.text)
           FROM matching_groups
@@ -257,6 +348,7 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         "cognate_similarity": COGNATE_SIMILARITY,
         "part_min_length": PART_MIN_LENGTH,
         "parts": PARTS_PER_WORD,
+        "split_min_length": SPLIT_MIN_LENGTH,
         "cross_language": cross_language,
         "configs": list(CONFIGS),
     }
@@ -264,8 +356,10 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
     similar: dict[str, list[str]] = {}
     compound_words: set[str] = set()
     parts: dict[str, list[str]] = {}
+    halves: dict[str, list[str]] = {}
     equivalents: dict[str, list[str]] = {}
     lexemes: dict[str, str] = {}
+    languages: dict[str, set[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -278,22 +372,29 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
             compound_words.add(word)
         elif kind == "part":
             parts.setdefault(word, []).append(other)
+        elif kind == "split":
+            halves.setdefault(word, []).append(other)
         elif kind == "lexemes":
             lexemes[word] = other
+        elif kind == "language":
+            languages.setdefault(word, set()).add(other)
         elif other != word:
             equivalents.setdefault(word, []).append(other)
     compounds = {pair: compound for pair, compound in joined.items() if compound in compound_words}
-    return Findings(known, similar, compounds, parts, equivalents, lexemes)
+    return Findings(known, similar, compounds, parts, halves, equivalents, lexemes, languages)
 
 
 def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
     """Records matching any concept, annotated with ``rank`` (highest first when ordered by it)."""
     tsquery = query.tsquery()
-    rank: Any = SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1))
-    if query.expression(typed_only=True) != query.expression():
+    rank: Any = SearchRank(F("search_vector"), query.tsquery(halves=False), weights=WEIGHTS, normalization=Value(1))
+    if query.expression(typed_only=True) != query.expression(halves=False):
         # The words as typed count for more than their alternatives.
         typed = query.tsquery(typed_only=True)
         rank += SearchRank(F("search_vector"), typed, weights=WEIGHTS, normalization=Value(1)) * Value(TYPED_BOOST)
+    if query.expression(halves=False) != query.expression():
+        # Halves of compounds count for less than whole words.
+        rank += SearchRank(F("search_vector"), tsquery, weights=WEIGHTS, normalization=Value(1)) * Value(HALF_WEIGHT)
     if len(query.concepts) > 1:
         # Matching more of the concepts counts for more than matching one concept often.
         coverage = reduce(
@@ -310,6 +411,12 @@ def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
             ),
         )
         rank = Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
+    if query.languages:
+        rank = rank * Case(
+            When(language__in=query.languages, then=Value(1 + LANGUAGE_BOOST / len(query.concepts))),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
     return queryset.filter(search_vector=tsquery).annotate(rank=rank)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Lower
@@ -65,10 +66,12 @@ class Term(models.Model):
 class SearchWord(models.Model):
     """A word that occurs in published or draft resources, kept by database triggers.
 
-    Search uses it to correct typos ("progamering") and to join split compounds ("släkt forskning").
+    Search uses it to correct typos ("progamering"), to join split compounds ("släkt forskning") and to
+    tell which language a query is written in ("bibliotekerne" occurs in Danish records only).
     """
 
     word = models.CharField(max_length=100, primary_key=True)
+    languages = ArrayField(models.CharField(max_length=20), default=list, blank=True)
 
     class Meta:
         verbose_name = _("search word")

@@ -77,6 +77,28 @@ def test_a_split_compound_finds_the_joined_word(client):
     assert found(client, q="släkt forskning")[0] == "match"
 
 
+def test_a_compound_finds_resources_about_its_halves_after_those_with_the_whole_word(client):
+    doc("whole", "Klimaendringer forklart", "nb")
+    doc("half", "Klima og hverdag", "nb", description="Små vaner som betyr mye for klimaet.")
+    doc("other", "Strikk en genser", "nb")
+
+    assert found(client, q="klimaendringer") == ["whole", "half"]
+
+
+@pytest.mark.parametrize(("query", "first"), [("bibliotekerne", "da"), ("biblioteken", "sv")])
+def test_records_in_the_language_a_query_is_written_in_rank_first(client, query, first):
+    # Both say "biblioteket"; the one wanted is made last, so it is the older and would come second on a tie.
+    titles = {"sv": "Välkommen till biblioteket", "da": "Velkommen til biblioteket"}
+    for language in sorted(titles, key=lambda language: language == first):
+        doc(language, titles[language], language)
+    # Swedish records say "biblioteken"; "bibliotekerne" is Danish by its ending alone.
+    doc("news", "Nyheter från biblioteken", "sv")
+
+    results = [slug for slug in found(client, q=query) if slug != "news"]
+
+    assert results == [first, *({"sv", "da"} - {first})]
+
+
 def test_a_natural_question_ranks_the_resource_that_answers_it_first(client):
     doc("answer", "Skydda dig mot bedrägerier på nätet", tags=["bedrägerier", "säkerhet"])
     doc("weak", "Resa med tåg", description="Boka biljetter på nätet.")
