@@ -40,6 +40,8 @@ from django.db.models import Case, F, FloatField, Func, IntegerField, QuerySet, 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from resources.models.search import TermLanguage
+
 # The configurations every word is stemmed with: the languages records are indexed in.
 CONFIGS = ("swedish", "danish", "norwegian", "english", "simple")
 # Weights of the vector's sections D (description), C (summary), B (tags, areas), A (title).
@@ -295,13 +297,18 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
             UNION SELECT correction FROM close_words
             UNION SELECT part FROM split_words
         ),
+        phrase_forms AS (
+            -- Each phrase as a term of each language would be indexed: one join, not one per term.
+            SELECT phrase, language, strip(to_tsvector(resources_search_config(language), phrase)) AS form
+              FROM phrases, unnest(%(term_languages)s::text[]) AS language
+             WHERE %(cross_language)s
+        ),
         matching_groups AS (
-            SELECT DISTINCT phrases.phrase, term.group_id
-              FROM phrases
+            SELECT DISTINCT phrase_forms.phrase, term.group_id
+              FROM phrase_forms
               JOIN resources_term term
-                ON %(cross_language)s
-               AND strip(to_tsvector(resources_search_config(term.language), term.text))
-                 = strip(to_tsvector(resources_search_config(term.language), phrases.phrase))
+                ON term.language = phrase_forms.language
+               AND strip(to_tsvector(resources_search_config(term.language), term.text)) = phrase_forms.form
         ),
         candidates(spelling) AS (
             SELECT phrase FROM phrases
@@ -350,6 +357,7 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         "parts": PARTS_PER_WORD,
         "split_min_length": SPLIT_MIN_LENGTH,
         "cross_language": cross_language,
+        "term_languages": list(TermLanguage.values),
         "configs": list(CONFIGS),
     }
     known: set[str] = set()
