@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from resources.models import KnowledgeArea, Resource, Status
+from resources.models import KnowledgeArea, Resource, SearchWord, Status
 from resources.search import search, understand
 from teams.models import Library
 
@@ -53,6 +53,10 @@ def evaluate(
 ) -> dict[str, Any]:
     """Load the corpus in a transaction that is rolled back, run every judged query, and score it.
 
+    The vocabulary search learns words and their languages from starts from the judged set alone, so the
+    figures are the same on any database (and rows of it are locked until the rollback: run it on a copy
+    of a production database, not on the live one).
+
     Returns {"kinds": {kind: Scores}, "overall": Scores, "misses": [(query, missing keys)]}.
     """
     corpus = json.loads(corpus_path.read_text())
@@ -60,6 +64,7 @@ def evaluate(
     report: dict[str, Any] = {}
     try:
         with transaction.atomic():
+            SearchWord.objects.all().delete()
             ids = _load(corpus)
             keys_by_id = {pk: key for key, pk in ids.items()}
             per_kind: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
