@@ -1,8 +1,13 @@
 """Benchmark the search pages under gunicorn on loopback, driven by wrk for a fixed time.
 
-Usage (what `make bench` runs): python bench/run.py [--duration 20] [--connections 8] [--workers 4]
-Prints requests per second and p50/p95/p99 latency per page, and each page's throughput as a ratio
-of the reference page's (a trivial page served by the same processes).
+Usage (what `make bench` runs): python bench/run.py [--duration 20] [--connections 8] [--workers 4] [--cold]
+                                   [--database NAME]
+Prints requests per second and p50/p95/p99 latency per page, each page's throughput as a ratio of the
+reference page's (a trivial page served by the same processes), and how many resources each page found.
+
+The database is the one the project uses: DATABASE_URL when set (it is passed on to gunicorn), otherwise the
+embedded server's `delarum`. `--database NAME` uses another database on the embedded server instead, e.g. one
+loaded with a million resources (see README, "Speed").
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -39,6 +46,7 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="no cache at all (CACHE_URL=dummy://): what every request costs uncached"
     )
+    parser.add_argument("--database", help="another database on the embedded server (e.g. delarum_million)")
     args = parser.parse_args()
     redis = None
     if args.cold:
@@ -60,6 +68,8 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "CACHE_URL": cache_url,
     }
+    if args.database:
+        env["DATABASE_URL"] = embedded_database_url(args.database)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     count = subprocess.run(
         [PYTHON, "manage.py", "shell", "--no-imports", "-c",
@@ -83,22 +93,38 @@ def main() -> None:
               f"{'no cache (cold)' if args.cold else 'shared Redis cache'}")  # fmt: skip
         results = []
         for name, path in SCENARIOS:
-            fetch(base + path)  # warm the workers' connections and caches
-            results.append((name, path, run_wrk(base + path, args.connections, args.duration)))
+            found = result_count(fetch(base + path))  # also warms the workers' connections and caches
+            results.append((name, path, found, run_wrk(base + path, args.connections, args.duration)))
     finally:
         server.terminate()
         server.wait(timeout=30)
         if redis:
             redis.terminate()
             redis.wait(timeout=30)
-    reference = results[0][2]["rps"]
-    print(f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs ref':>7}  errors  path")
-    for name, path, result in results:
+    reference = results[0][3]["rps"]
+    print(f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'vs ref':>7}  errors  path  (found)")
+    for name, path, found, result in results:
         errors = result["errors"] + result["non2xx"]
         print(
             f"{name:<20} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['p99']:>8.1f} "
-            f"{result['rps'] / reference:>6.0%}  {errors:>6}  {path}"
+            f"{result['rps'] / reference:>6.0%}  {errors:>6}  {path}" + (f"  ({found})" if found else "")
         )
+
+
+def embedded_database_url(name: str) -> str:
+    """The address of database `name` on the embedded server (its Unix socket), for DATABASE_URL."""
+    sys.path.insert(0, str(ROOT))
+    from portal.embedded_db import default_server
+
+    server = default_server()
+    server.ensure_running()
+    return f"postgres://postgres@{urllib.parse.quote(str(server.socket_dir), safe='')}/{name}"
+
+
+def result_count(page: str) -> str:
+    """What a search page says it found ("About 34000 resources"); empty for other pages."""
+    match = re.search(r'<p class="result-count" role="status">\s*(.*?)\s*</p>', page, re.DOTALL)
+    return match.group(1) if match else ""
 
 
 def wait_until_up(url: str) -> None:
@@ -112,9 +138,9 @@ def wait_until_up(url: str) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def fetch(url: str) -> None:
+def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=30) as response:
-        response.read()
+        return str(response.read().decode())
 
 
 def run_wrk(url: str, connections: int, duration: int) -> dict[str, float]:

@@ -32,6 +32,14 @@ SERVER_SETTINGS = {
     "shared_buffers": "256MB",
     "listen_addresses": "",
     "log_min_messages": "warning",
+    # Tuned for many short search queries at once on a small machine (README, "Speed"; set the same on a
+    # DATABASE_URL server): JIT compiling costs more than a search query's whole run; parallel workers only take
+    # cores from the other requests; the tables live in memory, so random reads cost about as much as sequential
+    # ones; and sorting and hashing a search's hits should not spill to disk.
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+    "random_page_cost": "1.1",
+    "work_mem": "16MB",
 }
 
 

@@ -486,3 +486,85 @@ def facet_counts(
         for name, value, label, count in cursor.fetchall():
             counts[name].append((str(value), label or "", count))
     return counts
+
+
+@dataclass(frozen=True)
+class Counted:
+    """How many records a search found, and its facet counts: exact, or estimated from a sample. ``population``:
+    about how many records the table holds (the planner's statistics)."""
+
+    total: int
+    facets: dict[str, list[tuple[str, str, int]]]
+    estimated: bool = False
+    population: int = 0
+    # The ids of every hit, when they were counted exactly (not estimated).
+    ids: list[int] | None = None
+
+
+def counted_with_facets(
+    queryset: QuerySet[Any],
+    facets: Sequence[Facet],
+    columns: Sequence[str],
+    *,
+    exact_up_to: int,
+    sample_rows: int,
+) -> Counted:
+    """The number of records of ``queryset`` and their facet counts, in one query whatever the number of hits.
+
+    Up to ``exact_up_to`` hits everything is counted. Beyond, the same conditions are applied to a sample of the
+    table's pages (TABLESAMPLE SYSTEM, about ``sample_rows`` rows, the same pages on every call) and every
+    figure is scaled up from it: the work stays the same however many records match, and the counts are
+    estimates (never fewer than ``exact_up_to`` + 1 in total). Values rare among the hits may be missing.
+    Counted exactly, the hits' ids come back too, so that the caller can order them without matching again.
+    """
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    hits_sql, hits_params = queryset.order_by().values("id", *columns).query.sql_with_params()
+    sampled_sql = hits_sql.replace(
+        f"FROM {table}", f"FROM {table} TABLESAMPLE SYSTEM ((SELECT percent FROM sample)) REPEATABLE (0)", 1
+    )
+    parts = [
+        f"(SELECT %s::text, value, label, count, NULL::bigint[] FROM ({facet.sql}) AS {facet.name})" for facet in facets
+    ]
+    limit = int(exact_up_to) + 1
+    sql = f"""
+        WITH first AS MATERIALIZED ({hits_sql} LIMIT {limit}),
+        overflow AS (SELECT count(*) = {limit} AS sampled FROM first),
+        sample AS (
+            SELECT least(100, 100 * %s / greatest(reltuples, 1))::float8 AS percent, greatest(reltuples, 0) AS rows
+              FROM pg_class WHERE oid = %s::regclass
+        ),
+        hits AS MATERIALIZED (
+            SELECT * FROM first WHERE NOT (SELECT sampled FROM overflow)
+            UNION ALL
+            SELECT * FROM ({sampled_sql}) AS sampled WHERE (SELECT sampled FROM overflow)
+        )
+        SELECT (SELECT rows FROM sample)::bigint::text, (SELECT percent FROM sample)::text,
+               (SELECT sampled FROM overflow)::text, count(*),
+               CASE WHEN NOT (SELECT sampled FROM overflow) THEN array_agg(id)::bigint[] END
+          FROM hits
+        UNION ALL {" UNION ALL ".join(parts)}
+    """
+    params = [*hits_params, sample_rows, queryset.model._meta.db_table, *hits_params]
+    params += [facet.name for facet in facets]
+    counts: dict[str, list[tuple[str, str, int]]] = {facet.name: [] for facet in facets}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    (population, percent, sampled, hits, ids), *facet_rows = rows
+    if sampled != "true":
+        for name, value, label, count, _ids in facet_rows:
+            counts[name].append((str(value), label or "", count))
+        return Counted(total=hits, facets=counts, population=int(population), ids=ids or [])
+    scale = 100 / float(percent)
+    for name, value, label, count, _ids in facet_rows:
+        counts[name].append((str(value), label or "", about(count * scale)))
+    return Counted(total=max(about(hits * scale), limit), facets=counts, estimated=True, population=int(population))
+
+
+def about(number: float) -> int:
+    """A number rounded to two significant figures, as an estimate is shown: 12345 -> 12000, 987 -> 990."""
+    rounded = round(number)
+    if rounded < 100:
+        return max(rounded, 1)
+    magnitude = 10 ** (len(str(rounded)) - 2)
+    return round(rounded / magnitude) * magnitude

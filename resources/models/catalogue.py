@@ -240,13 +240,17 @@ class Resource(WrittenInALanguage, models.Model):
     # Kept by database triggers (migration 0002) from the title, tags, areas, summary and description,
     # stemmed in the resource's own language; never written by Python.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The ids of the resource's knowledge areas and tags, kept by database triggers (migration 0013) so that
+    # search filters and counts them without joins; never written by Python.
+    area_ids = ArrayField(models.BigIntegerField(), verbose_name=_("knowledge area ids"), default=list, editable=False)
+    tag_ids = ArrayField(models.IntegerField(), verbose_name=_("tag ids"), default=list, editable=False)
 
     objects = ResourceQuerySet.as_manager()
     # Every change, with who made it and the old values; restored from the admin's history page.
     history = HistoricalRecords(
         verbose_name=_("historical resource"),
         m2m_fields=["areas"],
-        excluded_fields=["search_vector", "updated_at", *LINK_HEALTH_FIELDS],
+        excluded_fields=["search_vector", "area_ids", "tag_ids", "updated_at", *LINK_HEALTH_FIELDS],
     )
 
     class Meta:
@@ -267,6 +271,13 @@ class Resource(WrittenInALanguage, models.Model):
             models.Index(fields=["status", "-published_at"], name="resources_status_published"),
             GinIndex(fields=["audiences"], name="resources_audiences_gin"),
             GinIndex(fields=["search_vector"], name="resources_search_vector_gin"),
+            GinIndex(fields=["area_ids"], name="resources_area_ids_gin"),
+            GinIndex(fields=["tag_ids"], name="resources_tag_ids_gin"),
+            # The search filters, combined by bitmap scans with each other and with the search-vector index.
+            *(
+                models.Index(fields=[name], condition=Q(status=Status.PUBLISHED), name=f"resources_published_{name}")
+                for name in ["kind", "language", "license"]
+            ),
             models.Index(
                 fields=["link_failures"],
                 condition=Q(link_failures__gte=BROKEN_AFTER_FAILURES),
