@@ -304,11 +304,15 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
              WHERE %(cross_language)s
         ),
         matching_groups AS (
+            -- Looked up one phrase at a time in the index of migration 0015 (a merge join would stem every term).
             SELECT DISTINCT phrase_forms.phrase, term.group_id
               FROM phrase_forms
-              JOIN resources_term term
-                ON term.language = phrase_forms.language
-               AND strip(to_tsvector(resources_search_config(term.language), term.text)) = phrase_forms.form
+              CROSS JOIN LATERAL (
+                  SELECT group_id FROM resources_term
+                   WHERE language = phrase_forms.language
+                     AND strip(to_tsvector(resources_search_config(language), text)) = phrase_forms.form
+                  OFFSET 0  -- keeps the planner from flattening this into a merge join
+              ) AS term
         ),
         candidates(spelling) AS (
             SELECT phrase FROM phrases

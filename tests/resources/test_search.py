@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
-from resources.models import KnowledgeArea, Resource, Status, Term, TermGroup
+from resources.models import KnowledgeArea, Resource, SearchWord, Status, Term, TermGroup
 from resources.views import PAGE_SIZE
 from tests.factories import KnowledgeAreaFactory, ResourceFactory
 
@@ -165,6 +165,16 @@ def test_sorting_by_title_and_newest(client):
 
 
 class TestTheIndexStaysRight:
+    def test_the_vocabulary_remembers_the_languages_of_each_word(self):
+        resource = doc("x", "Kommunen och biblioteken", "sv")
+        doc("y", "Kommunen og bibliotekerne", "da")
+        assert SearchWord.objects.get(word="kommunen").languages == ["da", "sv"]
+        assert SearchWord.objects.get(word="biblioteken").languages == ["sv"]
+
+        Resource.objects.filter(pk=resource.pk).update(language="nb")
+
+        assert SearchWord.objects.get(word="biblioteken").languages == ["nb", "sv"]
+
     def test_after_an_edit(self, client):
         resource = doc("x", "Baka bröd")
         resource.title = resource.summary = "Släktforskning för alla"
