@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
@@ -96,8 +96,6 @@ GENERAL_TAGS = {
 }
 BATCH = 2000
 CREATOR = "Delarum benchmark"
-DEADLOCK_RETRIES = 5
-DEADLOCK_DETECTED = "40P01"  # PostgreSQL's error code
 
 
 class Command(BaseCommand):
@@ -155,34 +153,25 @@ class Command(BaseCommand):
     def _insert(
         self, batch: list[tuple[Resource, list[str], list[KnowledgeArea]]], tags: dict[str, Tag]
     ) -> list[Resource]:
-        """One batch of resources with their areas and tags, in one transaction, retried after a deadlock
-        (imports and edits running meanwhile lock the same vocabulary rows)."""
+        """One batch of resources with their areas and tags, in one transaction."""
         content_type_id = ContentType.objects.get_for_model(Resource).pk
-        for attempt in range(1, DEADLOCK_RETRIES + 1):
-            try:
-                with transaction.atomic():
-                    created = Resource.objects.bulk_create([resource for resource, _names, _areas in batch])
-                    Resource.areas.through.objects.bulk_create(
-                        [
-                            Resource.areas.through(resource_id=resource.pk, knowledgearea_id=area.pk)
-                            for resource, (_resource, _names, areas) in zip(created, batch, strict=True)
-                            for area in areas
-                        ]
-                    )
-                    TaggedItem.objects.bulk_create(
-                        [
-                            TaggedItem(tag_id=tags[name].pk, object_id=resource.pk, content_type_id=content_type_id)
-                            for resource, (_resource, names, _areas) in zip(created, batch, strict=True)
-                            for name in names
-                        ]
-                    )
-                return created
-            except OperationalError as error:
-                if getattr(error.__cause__, "pgcode", None) != DEADLOCK_DETECTED or attempt == DEADLOCK_RETRIES:
-                    raise
-                for resource, _names, _areas in batch:
-                    resource.pk = None
-        raise AssertionError("unreachable")
+        with transaction.atomic():
+            created = Resource.objects.bulk_create([resource for resource, _names, _areas in batch])
+            Resource.areas.through.objects.bulk_create(
+                [
+                    Resource.areas.through(resource_id=resource.pk, knowledgearea_id=area.pk)
+                    for resource, (_resource, _names, areas) in zip(created, batch, strict=True)
+                    for area in areas
+                ]
+            )
+            TaggedItem.objects.bulk_create(
+                [
+                    TaggedItem(tag_id=tags[name].pk, object_id=resource.pk, content_type_id=content_type_id)
+                    for resource, (_resource, names, _areas) in zip(created, batch, strict=True)
+                    for name in names
+                ]
+            )
+        return created
 
     def _build(
         self,
