@@ -505,6 +505,11 @@ class Counted:
     ids: list[int] | None = None
 
 
+# Above this many times what is counted exactly, the planner's guess of a search's hits makes the sample come first
+# (on the generated catalogues it guessed 1.5 to 2.3 times the true number).
+BROAD_GUESS = 4
+
+
 def counted_with_facets(
     queryset: QuerySet[Any],
     facets: Sequence[Facet],
@@ -520,6 +525,11 @@ def counted_with_facets(
     figure is scaled up from it: the work stays the same however many records match, and the counts are
     estimates (never fewer than ``exact_up_to`` + 1 in total). Values rare among the hits may be missing.
     Counted exactly, the hits' ids come back too, so that the caller can order them without matching again.
+
+    Finding the first ``exact_up_to`` + 1 hits of a word in a third of the catalogue costs more than the sample
+    itself. So when the planner expects many times that number, the sample is looked at first, and its hits
+    are counted exactly only if the sample does not bear the planner out (it guesses, and can be far off when
+    the words and filters go together less often than their shares suggest).
     """
     table = connection.ops.quote_name(queryset.model._meta.db_table)
     hits_sql, hits_params = queryset.order_by().values("id", *columns).query.sql_with_params()
@@ -530,17 +540,25 @@ def counted_with_facets(
         f"(SELECT %s::text, value, label, count, NULL::bigint[] FROM ({facet.sql}) AS {facet.name})" for facet in facets
     ]
     limit = int(exact_up_to) + 1
+    likely_broad = planned_rows(hits_sql, hits_params) > BROAD_GUESS * limit
+    # Evaluated in order: with a likely broad search, ``first`` is only read when the sample finds too few hits.
+    overflow = f"""
+        CASE WHEN {likely_broad} AND (SELECT count(*) FROM sampled) * 100 / (SELECT percent FROM sample) > 2 * {limit}
+             THEN true
+             ELSE (SELECT count(*) = {limit} FROM first)
+        END"""
     sql = f"""
         WITH first AS MATERIALIZED ({hits_sql} LIMIT {limit}),
-        overflow AS (SELECT count(*) = {limit} AS sampled FROM first),
         sample AS (
             SELECT least(100, 100 * %s / greatest(reltuples, 1))::float8 AS percent, greatest(reltuples, 0) AS rows
               FROM pg_class WHERE oid = %s::regclass
         ),
+        sampled AS MATERIALIZED ({sampled_sql}),
+        overflow AS (SELECT {overflow} AS sampled),
         hits AS MATERIALIZED (
             SELECT * FROM first WHERE NOT (SELECT sampled FROM overflow)
             UNION ALL
-            SELECT * FROM ({sampled_sql}) AS sampled WHERE (SELECT sampled FROM overflow)
+            SELECT * FROM sampled WHERE (SELECT sampled FROM overflow)
         )
         SELECT (SELECT rows FROM sample)::bigint::text, (SELECT percent FROM sample)::text,
                (SELECT sampled FROM overflow)::text, count(*),
@@ -563,6 +581,14 @@ def counted_with_facets(
     for name, value, label, count, _ids in facet_rows:
         counts[name].append((str(value), label or "", about(count * scale)))
     return Counted(total=max(about(hits * scale), limit), facets=counts, estimated=True, population=int(population))
+
+
+def planned_rows(sql: str, params: Sequence[Any]) -> int:
+    """How many rows the planner expects ``sql`` to return: a guess from its statistics, but almost free."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def about(number: float) -> int:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from taggit.models import Tag
 
-from resources import selectors
+from resources import search, selectors
 from resources.models import Resource
 from resources.search import about
 from resources.selectors import catalogue_version
@@ -121,9 +121,10 @@ class TestBroadSearches:
         assert results[4:] == ["newer-4", "oldest", "older-plain"]
 
     def test_the_query_count_stays_the_same(self, client, weaving, django_assert_num_queries):
-        # As for any search: 1 areas for the form, 2 catalogue version, 3 understanding the words, 4 count and
-        # facets, 5 ids of the first pages, 6 this page's resources with library, 7 their areas, 8 snippets
-        with django_assert_num_queries(8):
+        # As for any search: 1 areas for the form, 2 catalogue version, 3 understanding the words, 4 the planner's
+        # guess of the hits, 5 count and facets, 6 ids of the first pages, 7 this page's resources with library,
+        # 8 their areas, 9 snippets
+        with django_assert_num_queries(9):
             client.get(reverse("resources:list"), {"q": "vävning", "area": "crafts", "kind": "course"})
 
     def test_a_broad_search_with_a_small_share_of_the_catalogue_is_ranked_in_full(self, client, weaving, monkeypatch):
@@ -134,6 +135,25 @@ class TestBroadSearches:
         assert response.context["search"].estimated
         assert not response.context["search"].newest_ranked
         assert response.context["resources"][0].slug == "oldest"
+
+    def test_a_search_the_planner_expects_to_be_broad_is_estimated_from_the_sample(self, client, weaving, monkeypatch):
+        monkeypatch.setattr(search, "planned_rows", lambda sql, params: 1_000_000)
+        monkeypatch.setattr(selectors, "EXACT_UP_TO", 1)  # the sample's 6 hits bear the guess out (more than 2 * 2)
+
+        response = client.get(reverse("resources:list"), {"q": "vävning"})
+
+        assert response.context["search"].estimated
+        assert response.context["search"].total == 6
+
+    def test_a_search_the_planner_wrongly_expects_to_be_broad_is_still_counted_exactly(self, client, monkeypatch):
+        monkeypatch.setattr(search, "planned_rows", lambda sql, params: 1_000_000)
+        for n in range(3):
+            ResourceFactory(slug=f"weave-{n}", title="Vävning")
+
+        response = client.get(reverse("resources:list"), {"q": "vävning"})
+
+        assert not response.context["search"].estimated
+        assert response.context["search"].total == 3
 
     def test_a_search_within_the_limit_is_counted_exactly(self, client):
         for n in range(3):
