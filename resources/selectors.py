@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from taggit.models import Tag
 
 from resources.forms import Sort
@@ -88,7 +88,7 @@ class ResourceSearch:
         """Resources start..stop of the ordered results, ready for listing."""
         if stop <= len(self.top_ids) or len(self.top_ids) >= self.total:
             ids = self.top_ids[start:stop]
-            by_id = {resource.pk: resource for resource in Resource.objects.filter(pk__in=ids).for_listing()}
+            by_id = Resource.objects.for_listing().in_bulk(ids)
             return [by_id[pk] for pk in ids if pk in by_id]
         assert self.results is not None
         return list(self.results.for_listing()[start:stop])  # type: ignore[attr-defined]
@@ -152,8 +152,9 @@ def _bounded(results: QuerySet[Resource]) -> QuerySet[Resource]:
     hits ranked alone cost the same however large the catalogue is. Ties in rank were already broken by date,
     so the first pages differ from ranking everything only where an older hit outranks the newest ones.
     """
-    rank = results.query.annotations["rank"]
-    bounded_rank = Case(When(pk__in=_candidates(results), then=rank), default=Value(-1.0), output_field=FloatField())
+    bounded_rank = Case(
+        When(pk__in=_candidates(results), then=F("rank")), default=Value(-1.0), output_field=FloatField()
+    )
     return results.alias(bounded_rank=bounded_rank).order_by("-bounded_rank", "-published_at", "-pk")
 
 
