@@ -134,7 +134,9 @@ class Command(BaseCommand):
         tags = self._tags()
         now = datetime.now(tz=UTC)
         made = 0
-        rows = (self._build(start + n, random_, libraries, teams, areas, now) for n in range(total))
+        by_slug = {area.slug: area for area in areas}
+        subject_areas = [by_slug.get(slug) for slug in SUBJECT_AREAS]
+        rows = (self._build(start + n, random_, libraries, teams, areas, subject_areas, now) for n in range(total))
         while batch := list(islice(rows, BATCH)):
             created = self._insert(batch, tags)
             made += len(created)
@@ -180,14 +182,14 @@ class Command(BaseCommand):
         libraries: list[Library],
         teams: dict[int, list[Any]],
         areas: list[KnowledgeArea],
+        subject_areas: list[KnowledgeArea | None],
         now: datetime,
     ) -> tuple[Resource, list[str], list[KnowledgeArea]]:
         library = random_.choice(libraries)
         language = random_.choice(list(SUBJECTS))
         subject_index = random_.randrange(len(SUBJECTS[language]))
         subject = SUBJECTS[language][subject_index]
-        by_slug = {area.slug: area for area in areas}
-        chosen = [by_slug.get(SUBJECT_AREAS[subject_index]) or random_.choice(areas)]
+        chosen = [subject_areas[subject_index] or random_.choice(areas)]
         if random_.random() < SECOND_AREA_SHARE:
             chosen.append(random_.choice([area for area in areas if area != chosen[0]] or chosen))
         title = random_.choice(PATTERNS[language]).format(s=subject, S=subject[:1].upper() + subject[1:])
