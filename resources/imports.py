@@ -35,7 +35,7 @@ from taggit.models import Tag, TaggedItem
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSES
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
-from teams.access import can_change
+from teams.access import can_change, can_publish
 from teams.models import LearningTeam, Library
 
 COLUMNS = ["title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license",
@@ -169,28 +169,33 @@ def plan_import(
 ) -> ImportPlan:
     """Check every row; find the resources that rows update. Writes nothing.
 
-    ``user`` is the person importing in the admin: a row may only update what they may change.
+    ``user`` is the person importing in the admin: a row may only update what they may change, and with
+    ``publish`` only what they may publish.
     ``first_row`` is the number of the first data row in the file (2 in a CSV under its header).
     """
     plan = ImportPlan(total=len(rows))
     areas = {area.slug: area for area in KnowledgeArea.objects.all()}
-    known: dict[str, tuple[int, int]] = {}
-    for pk, url, library_id in Resource.objects.exclude(url="").values_list("pk", "url", "library_id"):
-        known.setdefault(normalise_url(url), (pk, library_id))
+    # Each address's resource: its id, library and team (what the access rules read).
+    known: dict[str, tuple[int, int, int | None]] = {}
+    for pk, url, library_id, team_id in Resource.objects.exclude(url="").values_list("pk", "url", "library", "team"):
+        known.setdefault(normalise_url(url), (pk, library_id, team_id))
     owners = dict(Library.objects.values_list("pk", "name"))
     seen: dict[str, int] = {}
     for index, raw in enumerate(rows):
         number = first_row + index
         errors, values = _check_row(raw, number, areas=areas, publish=publish)
-        existing = None
+        existing: Resource | None = None
         if not errors:
             key = normalise_url(values["url"])
-            existing = known.get(key)
+            if owned := known.get(key):
+                existing = Resource(pk=owned[0], library_id=owned[1], team_id=owned[2])
             if key in seen:
                 errors.append(RowError(number, "url", _("the same web address as row %(row)d.") % {"row": seen[key]}))
-            elif existing and user is not None and not can_change(user, _owned(existing)):
+            elif existing and user is not None and not can_change(user, existing):
                 message = _("already in the catalogue, chosen by %(library)s; ask them to change it.")
-                errors.append(RowError(number, "url", message % {"library": owners.get(existing[1], "?")}))
+                errors.append(RowError(number, "url", message % {"library": owners.get(existing.library_id, "?")}))
+            elif existing and user is not None and publish and not can_publish(user, existing):
+                errors.append(RowError(number, "url", _("already in the catalogue; only its team's leads publish it.")))
             seen.setdefault(key, number)
         if errors:
             plan.errors.extend(errors)
@@ -201,17 +206,12 @@ def plan_import(
                     values=values,
                     areas=[areas[slug] for slug in split_list(raw.get("areas"))],
                     tags=split_list(raw.get("tags")),
-                    existing_id=existing[0] if existing else None,
+                    existing_id=existing.pk if existing else None,
                 )
             )
         if progress and (index + 1) % 500 == 0:
             progress(index + 1)
     return plan
-
-
-def _owned(existing: tuple[int, int]) -> Resource:
-    # Enough of the resource for the access rules: its library and team.
-    return Resource.objects.only("pk", "library_id", "team_id").get(pk=existing[0])
 
 
 def _check_row(

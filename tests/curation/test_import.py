@@ -9,9 +9,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from resources.imports import normalise_url
+from resources.imports import normalise_url, plan_import
 from resources.models import Resource, Status
-from tests.factories import KnowledgeAreaFactory, ResourceFactory
+from teams.models import Role
+from tests.factories import KnowledgeAreaFactory, LearningTeamFactory, MembershipFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,28 @@ def test_curators_cannot_import_for_another_library_or_publish(client, curator_a
         reverse("admin:resources_resource_import"), {"file": upload, "library": library_a.pk, "publish": "on"}
     )
     assert "publish" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_checking_rows_that_update_resources_costs_the_same_for_any_number_of_rows(
+    django_assert_num_queries, curator_a, library_a, team_a, rows
+):
+    for n in range(rows):
+        ResourceFactory(library=library_a, team=team_a, url=f"https://www.kb.se/kallkritik/{n}")
+    # 1 areas, 2 the catalogue's addresses with library and team, 3 library names, 4 whether the user coordinates
+    with django_assert_num_queries(4):
+        plan = plan_import([row(n) for n in range(rows)], user=curator_a)
+    assert (plan.updates, plan.invalid_rows) == (rows, 0)
+
+
+def test_publishing_by_import_updates_only_what_the_user_may_publish(lead_a, library_a, team_a):
+    # The lead of team A is only a curator in another team of the same library.
+    other_team = LearningTeamFactory(libraries=[library_a])
+    MembershipFactory(user=lead_a, team=other_team, role=Role.CURATOR)
+    ResourceFactory(library=library_a, team=team_a, url="https://www.kb.se/kallkritik/1")
+    ResourceFactory(library=library_a, team=other_team, url="https://www.kb.se/kallkritik/2")
+
+    plan = plan_import([row(1), row(2)], publish=True, user=lead_a)
+
+    assert [(error.row, error.column) for error in plan.errors] == [(3, "url")]
+    assert plan_import([row(2)], user=lead_a).invalid_rows == 0  # as a draft update it is theirs to make
