@@ -114,15 +114,15 @@ def resource_record_tags(*, resource: Resource, user: Any) -> bool:
 
 
 @transaction.atomic
-def problem_report_resolve(*, report: ProblemReport, user: Any) -> bool:
-    """Marks a patron's report as dealt with; False when it was already."""
+def problem_report_set_status(*, report: ProblemReport, status: str, user: Any) -> bool:
+    """Marks a patron's report dealt with (by whom, when) or open again; False when it already was."""
     if not can_change(user, report):
         raise PermissionDenied
-    if report.status == ReportStatus.RESOLVED:
+    resolved = status == ReportStatus.RESOLVED
+    if report.status == status and (report.resolved_at is not None) == resolved:
         return False
-    report.status = ReportStatus.RESOLVED
-    report.resolved_at = timezone.now()
-    report.resolved_by = user
+    report.status = status
+    report.resolved_at, report.resolved_by = (timezone.now(), user) if resolved else (None, None)
     report.save(update_fields=["status", "resolved_at", "resolved_by"])
     return True
 

@@ -63,7 +63,7 @@ class LinkHealthFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "broken":
-            return queryset.filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+            return queryset.with_broken_link()  # type: ignore[attr-defined]
         if self.value() == "failing":
             return queryset.filter(link_failures__gt=0, link_failures__lt=BROKEN_AFTER_FAILURES)
         if self.value() == "unchecked":

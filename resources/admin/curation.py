@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,6 @@ from resources.models import (
     ReportStatus,
     Resource,
 )
-from resources.models.catalogue import BROKEN_AFTER_FAILURES
 from teams.access import changeable_by
 from teams.admin import ScopedAdmin
 
@@ -35,7 +33,7 @@ class BrokenLinkAdmin(ScopedAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+        return super().get_queryset(request).with_broken_link()  # type: ignore[attr-defined]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -71,9 +69,8 @@ class ProblemReportAdmin(ScopedAdmin):
         return False  # patrons report from the resource's page
 
     def save_model(self, request: HttpRequest, obj: ProblemReport, form: Any, change: bool) -> None:
-        if "status" in form.changed_data and obj.status == ReportStatus.RESOLVED:
-            obj.resolved_at, obj.resolved_by = timezone.now(), request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        # The status is all there is to change here; the service records who resolved it and when.
+        services.problem_report_set_status(report=obj, status=obj.status, user=request.user)
 
     @admin.display(description=_("resource"), ordering="resource__title")
     def resource_link(self, report: ProblemReport) -> str:
@@ -90,5 +87,7 @@ class ProblemReportAdmin(ScopedAdmin):
             request,
             queryset,
             allowed=changeable_by(queryset, request.user),
-            apply=lambda report: services.problem_report_resolve(report=report, user=request.user),
+            apply=lambda report: services.problem_report_set_status(
+                report=report, status=ReportStatus.RESOLVED, user=request.user
+            ),
         )

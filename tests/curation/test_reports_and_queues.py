@@ -96,6 +96,20 @@ def test_resolving_reports_only_touches_own(client, curator_a, curator_with_queu
     assert ProblemReport.objects.get(resource=curator_with_queue).resolved_by == curator_a
 
 
+
+def test_a_report_resolved_on_its_page_records_who_and_reopened_forgets_it(client, curator_a, curator_with_queue):
+    report = ProblemReport.objects.get(resource=curator_with_queue)
+    url = reverse("admin:resources_problemreport_change", args=[report.pk])
+    client.force_login(curator_a)
+
+    client.post(url, {"status": ReportStatus.RESOLVED})
+    report.refresh_from_db()
+    assert (report.status, report.resolved_by, report.resolved_at is not None) == ("resolved", curator_a, True)
+
+    client.post(url, {"status": ReportStatus.OPEN})
+    report.refresh_from_db()
+    assert (report.status, report.resolved_by, report.resolved_at) == ("open", None, None)
+
 @pytest.mark.parametrize(
     "name",
     [
