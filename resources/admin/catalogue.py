@@ -194,13 +194,6 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
             context["review_note"] = obj.review_note
         return super().render_change_form(request, context, *args, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: Resource, form: Any, change: bool) -> None:
-        if change and "url" in form.changed_data:
-            # A new address has not been checked yet.
-            obj.link_status, obj.link_error, obj.link_final_url = None, "", ""
-            obj.link_checked_at, obj.link_failures = None, 0
-        super().save_model(request, obj, form, change)
-
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> Any:

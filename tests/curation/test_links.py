@@ -166,3 +166,23 @@ def test_five_thousand_addresses_are_all_checked_and_recorded(server, loopback_a
 
     assert Resource.objects.filter(link_failures=0, link_status=200).count() == 5000
     assert "Checked 5000 addresses" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_new_address_forgets_what_was_found_at_the_old_one(tmp_path):
+    checked = timezone.now()
+    resource = ResourceFactory(
+        url="https://gone.example/page", link_failures=3, link_status=404, link_checked_at=checked
+    )
+
+    resource.title = "Ny titel"
+    resource.save()
+    resource.refresh_from_db()
+    assert (resource.link_failures, resource.link_status) == (3, 404)  # other edits keep it
+
+    # However the address changes (the admin, an import, restoring a version all end in an UPDATE of url).
+    Resource.objects.filter(pk=resource.pk).update(url="https://found.example/page")
+    resource.refresh_from_db()
+    assert (resource.link_failures, resource.link_status, resource.link_checked_at, resource.link_is_broken) == (
+        0, None, None, False,
+    )  # fmt: skip
