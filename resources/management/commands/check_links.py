@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from resources.links import CheckSettings, LinkChecker, record_results
+from resources.management.progress import progress_bar
 from resources.models import Resource
 from resources.models.catalogue import BROKEN_AFTER_FAILURES
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         urls = list(dict.fromkeys(resource.url for resource in resources))
         started = time.monotonic()
         checker = LinkChecker(config)
-        results = checker.check_many(urls, workers=options["workers"], progress=self._progress(len(urls)))
+        results = checker.check_many(urls, workers=options["workers"], progress=progress_bar(self.stdout, len(urls)))
         summary = record_results(resources, results, checked_at=timezone.now())
         seconds = time.monotonic() - started
         self.stdout.write("")
@@ -55,18 +55,3 @@ class Command(BaseCommand):
                 f"{summary.newly_broken} newly broken, {summary.broken} broken in all."
             )
         )
-
-    def _progress(self, total: int) -> Any:
-        step = max(1, total // 100)
-        out = self.stdout
-
-        def show(done: int) -> None:
-            if done % step and done != total:
-                return
-            width = 40
-            filled = width * done // max(total, 1)
-            out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-            if out is sys.stdout:
-                out.flush()
-
-        return show

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import random
-import sys
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -12,6 +11,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from resources.management.progress import progress_bar
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
 from teams.models import LearningTeam, Library
 
@@ -134,13 +134,14 @@ class Command(BaseCommand):
         tags = self._tags()
         now = datetime.now(tz=UTC)
         made = 0
+        progress = progress_bar(self.stdout, total)
         by_slug = {area.slug: area for area in areas}
         subject_areas = [by_slug.get(slug) for slug in SUBJECT_AREAS]
         rows = (self._build(start + n, random_, libraries, teams, areas, subject_areas, now) for n in range(total))
         while batch := list(islice(rows, BATCH)):
             created = self._insert(batch, tags)
             made += len(created)
-            self._progress(made, total)
+            progress(made)
         self.stdout.write("")
         if not connection.in_atomic_block:
             # The triggers rewrite each new row when its areas and tags arrive, so a fresh bulk load leaves the table
@@ -238,12 +239,6 @@ class Command(BaseCommand):
                 [content_type_id, ids],
             )
         return len(ids)
-
-    def _progress(self, done: int, total: int) -> None:
-        width = 40
-        filled = width * done // total
-        sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        sys.stdout.flush()
 
 
 def subject_tags(subject: str) -> list[str]:

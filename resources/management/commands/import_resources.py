@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from resources.imports import COLUMNS, REQUIRED, ImportFileError, apply_import, plan_import, read_rows
+from resources.management.progress import progress_bar
 from teams.models import LearningTeam, Library
 
 
@@ -87,13 +89,9 @@ class Command(BaseCommand):
             )
         )
 
-    def _progress(self, label: str, total: int) -> Any:
-        def show(done: int) -> None:
-            width = 40
-            filled = width * done // max(total, 1)
-            self.stdout.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-
-        return show if total >= 1000 else None
+    def _progress(self, label: str, total: int) -> Callable[[int], None] | None:
+        # Small files are done before a bar would say anything.
+        return progress_bar(self.stdout, total, label=label) if total >= 1000 else None
 
     def _end_progress(self, total: int) -> None:
         if total >= 1000:
