@@ -14,6 +14,8 @@ from resources.search import snippets
 FACET_TITLES = {
     "area": _("Knowledge area"),
     "kind": _("Kind"),
+    "status": _("Status"),
+    "country": _("Country"),
     "language": _("Language"),
     "audience": _("Audience"),
     "license": _("Licence"),

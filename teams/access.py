@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core import signing
 from django.db.models import Model, Q, QuerySet
 
-from teams.models import Role, Visibility
+from teams.models import LearningTeam, Role, User, Visibility
 
 if TYPE_CHECKING:
-    from teams.models import Experience, Reflection, User
+    from teams.models import Reflection
 
 COORDINATORS_GROUP = "Coordinators"
 CURATORS_GROUP = "Curators"
@@ -245,12 +246,22 @@ def can_edit_reflection(user: Any, reflection: Reflection) -> bool:
     return is_staff_member(user) and reflection.author_id == user.pk
 
 
-def can_read_experience(user: Any, experience: Experience) -> bool:
-    return experience.is_public or is_staff_member(user)
+# A calendar app sends no cookie, so a team's feed address carries a signed token: who it was made for, and
+# which team. It opens the feed only while that person is still active staff and a member of the team.
+FEED_SALT = "delarum.staff.team-calendar"
 
 
-def can_edit_experience(user: Any, experience: Experience) -> bool:
-    """The entry's library's staff (and coordinators) edit it."""
-    if is_coordinator(user):
-        return True
-    return is_staff_member(user) and bool(user.library_id) and user.library_id == experience.library_id
+def team_feed_token(user: User, team: LearningTeam) -> str:
+    return signing.dumps([user.pk, team.pk], salt=FEED_SALT, compress=True)
+
+
+def team_feed_reader(token: str, team: LearningTeam) -> User | None:
+    """The person the token was made for, if it is for this team and they may still read its feed."""
+    try:
+        user_pk, team_pk = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    if team_pk != team.pk:
+        return None
+    reader = User.objects.filter(pk=user_pk, memberships__team=team).first()
+    return reader if reader is not None and is_staff_member(reader) else None

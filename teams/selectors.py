@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Avg, Exists, OuterRef, Q, QuerySet
 
 from teams.access import team_ids
-from teams.models import Activity, Answer, Assessment, Dimension, Participation, Reflection, User
-
-
-def has_reflected(user: Any) -> Exists:
-    """For an activity queryset: whether ``user`` has written their reflection on it."""
-    return Exists(Reflection.objects.filter(activity=OuterRef("pk"), author_id=user.pk))
+from teams.models import Activity, Answer, Assessment, Dimension, Participation, User
 
 
 def upcoming_activities_for(user: User) -> QuerySet[Activity]:
@@ -35,16 +29,6 @@ def owed_reflections(user: User) -> QuerySet[Activity]:
         .exclude(reflections__author_id=user.pk)
         .select_related("team")
         .order_by("-ends_at")
-    )
-
-
-def missing_reflections(activity: Activity) -> list[Participation]:
-    """The participants who have not written their reflection on the activity."""
-    written = Reflection.objects.filter(activity_id=activity.pk, author_id=OuterRef("user_id"))
-    return list(
-        Participation.objects.filter(activity_id=activity.pk)
-        .exclude(Exists(written))
-        .select_related("user", "user__library")
     )
 
 

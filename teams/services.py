@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -91,12 +90,11 @@ def reflection_reminders_send(*, base_url: str, now: datetime | None = None) -> 
     second run, or two at once, never sends it again. Returns how many reminders were sent.
     """
     now = now or timezone.now()
-    written = Reflection.objects.filter(activity_id=OuterRef("activity_id"), author_id=OuterRef("user_id"))
     with transaction.atomic():
         due = list(
             Participation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(activity__ends_at__lt=now, reminded_at__isnull=True)
-            .exclude(Exists(written))
+            .without_reflection()
             .select_related("activity", "activity__team", "user", "user__library")
         )
         Participation.objects.filter(pk__in=[participation.pk for participation in due]).update(reminded_at=now)

@@ -85,6 +85,10 @@ class TriedTooInline(admin.TabularInline):
     readonly_fields = ["user", "note", "created_at"]
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # The row's title (its __str__) names the entry too.
+        return super().get_queryset(request).select_related("user", "experience")
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -159,6 +163,9 @@ class AnswerInline(admin.TabularInline):
     extra = 0
     readonly_fields = ["statement", "value"]
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("statement")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

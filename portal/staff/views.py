@@ -6,19 +6,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from portal.staff.chart import profile_chart
 from portal.staff.forms import (
@@ -36,18 +38,17 @@ from portal.staff.selectors import (
     recommendations_for,
     search_experiences,
 )
-from resources.facets import SearchPages
+from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
 from resources.models import KnowledgeArea
-from resources.search import snippets
 from teams import services
 from teams.access import (
     can_change,
-    can_edit_experience,
-    can_read_experience,
     can_read_reflection,
     is_coordinator,
     is_staff_member,
     readable_reflections,
+    team_feed_reader,
+    team_feed_token,
     team_ids,
     visible_to,
 )
@@ -55,10 +56,7 @@ from teams.ics import activities_calendar
 from teams.models import (
     Activity,
     Assessment,
-    Country,
     Experience,
-    ExperienceKind,
-    ExperienceStatus,
     LearningTeam,
     Questionnaire,
     Reflection,
@@ -66,13 +64,10 @@ from teams.models import (
 from teams.selectors import (
     dimension_scores,
     earlier_rounds,
-    missing_reflections,
     owed_reflections,
     upcoming_activities_for,
     weakest_dimensions,
 )
-
-FEED_SALT = "delarum.staff.team-calendar"
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -147,7 +142,7 @@ def _activity_page(request: HttpRequest, activity: Activity, form: ReflectionFor
             "created_at"
         )
     )
-    missing = missing_reflections(activity) if activity.starts_at <= timezone.now() else []
+    missing = activity.participations.without_reflection().count() if activity.starts_at <= timezone.now() else 0
     own = next((reflection for reflection in reflections if reflection.author_id == user.pk), None)
     if form is None and user.pk in participant_ids and activity.starts_at <= timezone.now():
         form = ReflectionForm(instance=own)
@@ -216,7 +211,7 @@ def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def feed_url(request: HttpRequest, team: LearningTeam) -> str:
     """The team's calendar feed for calendar apps: signed for this person, since apps send no cookie."""
-    token = signing.dumps([request.user.pk, team.pk], salt=FEED_SALT, compress=True)
+    token = team_feed_token(request.user, team)  # type: ignore[arg-type]
     address = reverse("staff:team-calendar", kwargs={"slug": team.slug})
     return request.build_absolute_uri(f"{address}?token={token}")
 
@@ -224,14 +219,8 @@ def feed_url(request: HttpRequest, team: LearningTeam) -> str:
 def team_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """A team's activities as a subscribable feed: for signed-in staff, or with the signed token of a member."""
     team = get_object_or_404(LearningTeam, slug=slug)
-    allowed = is_staff_member(request.user)
-    if not allowed and (token := request.GET.get("token")):
-        try:
-            _user_pk, team_pk = signing.loads(token, salt=FEED_SALT)
-        except signing.BadSignature:
-            team_pk = None
-        allowed = team_pk == team.pk
-    if not allowed:
+    token = request.GET.get("token")
+    if not is_staff_member(request.user) and not (token and team_feed_reader(token, team)):
         if request.user.is_authenticated:
             raise PermissionDenied
         return redirect_to_login(request.get_full_path())
@@ -246,62 +235,37 @@ def team_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Exchange bank ---------------------------------------------------------------------------------------------
 
-FACET_TITLES = {
-    "kind": gettext_lazy("Kind"),
-    "status": gettext_lazy("Status"),
-    "area": gettext_lazy("Knowledge area"),
-    "country": gettext_lazy("Country"),
-    "tag": gettext_lazy("Tags"),
-}
 
+@method_decorator(staff_required, name="dispatch")
+class ExchangeListView(SearchListMixin, ListView):
+    """Search the exchange bank: words and filters with counts, pages of entries."""
 
-@staff_required
-def exchange_list(request: HttpRequest) -> HttpResponse:
-    areas = list(KnowledgeArea.objects.order_by("name"))
-    form = ExchangeSearchForm(request.GET, areas=areas)
-    search = None
-    page: Any = None
-    if form.is_valid():
-        data = form.cleaned_data
-        search = search_experiences(data, area=form.areas.get(data["area"]))
-        page = Paginator(SearchPages(search), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-        if search.query and page.object_list:
-            found = snippets(Experience, [entry.pk for entry in page], search.query, field_name="summary")
-            for entry in page:
-                entry.snippet = found.get(entry.pk)
-    context = {
-        "form": form,
-        "search": search,
-        "page_obj": page,
-        "entries": page.object_list if page else [],
-        "facets": _facet_groups(search, form, request) if search else [],
-    }
-    return render(request, "staff/exchange_list.html", context)
+    template_name = "staff/exchange_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "entries"
+    search_model = Experience
 
+    def get_queryset(self) -> QuerySet[Experience]:
+        self.form = ExchangeSearchForm(self.request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
+        self.search = None
+        if self.form.is_valid():
+            # The errors are shown beside the fields otherwise; what was typed stays in them.
+            data = self.form.cleaned_data
+            self.search = search_experiences(data, area=self.form.areas.get(data["area"]))
+        return Experience.objects.none()
 
-def _facet_groups(search: Any, form: ExchangeSearchForm, request: HttpRequest) -> list[dict[str, Any]]:
-    labels: dict[str, dict[str, str]] = {
-        "kind": {value: str(label) for value, label in ExperienceKind.choices},
-        "status": {value: str(label) for value, label in ExperienceStatus.choices},
-        "country": {value: str(label) for value, label in Country.choices},
-        "area": {slug: str(area) for slug, area in form.areas.items()},
-    }
-    groups = []
-    for name, rows in search.facets.items():
-        values = []
-        for value, _label, count in rows:
-            query = request.GET.copy()
-            query.pop("page", None)
-            selected = query.get(name) == value
-            if selected:
-                query.pop(name)
-            else:
-                query[name] = value
-            label = str(labels.get(name, {}).get(value, value))
-            values.append({"label": label, "count": count, "url": f"?{query.urlencode()}", "selected": selected})
-        if values:
-            groups.append({"name": name, "title": FACET_TITLES[name], "values": values})
-    return groups
+    def facet_groups(self) -> list[FacetGroup]:
+        groups = []
+        for name, rows in self.search.facets.items():
+            field = self.form.fields[name]
+            labels = dict(field.choices) if isinstance(field, forms.ChoiceField) else {}  # type: ignore[arg-type]
+            rows = [(value, str(labels.get(value, value)), count) for value, _label, count in rows]
+            if group := facet_group(name, str(FACET_TITLES[name]), rows, self.request.GET):
+                groups.append(group)
+        return groups
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 def _experience(slug: str) -> Experience:
@@ -323,7 +287,7 @@ def _experience_page(request: HttpRequest, entry: Experience, form: TriedTooForm
         "entry": entry,
         "tried": tried,
         "form": form,
-        "can_edit": can_edit_experience(user, entry),
+        "can_edit": can_change(user, entry),
         "own_library": bool(user.library_id and user.library_id == entry.library_id),
         "already_tried": any(item.user_id == user.pk for item in tried),
     }
@@ -338,11 +302,10 @@ def experience_create(request: HttpRequest) -> HttpResponse:
         return redirect("staff:exchange")
     form = ExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        entry = form.save(commit=False)
-        entry.library_id = user.library_id
-        entry.author = user
-        entry.save()
-        entry.knowledge_areas.set(form.cleaned_data["areas"])
+        form.instance.library_id = user.library_id
+        form.instance.author = user
+        with transaction.atomic():
+            entry = form.save()
         messages.success(request, _("The entry is in the exchange bank."))
         return redirect(entry)
     return render(request, "staff/experience_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -351,11 +314,12 @@ def experience_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def experience_edit(request: HttpRequest, slug: str) -> HttpResponse:
     entry = _experience(slug)
-    if not can_edit_experience(request.user, entry):
+    if not can_change(request.user, entry):
         raise PermissionDenied
     form = ExperienceForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
         messages.success(request, _("The entry was saved."))
         return redirect(entry)
     context = {"form": form, "entry": entry}
@@ -382,9 +346,9 @@ def experience_tried(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def public_experience(request: HttpRequest, slug: str) -> HttpResponse:
-    entry = _experience(slug)
-    if not can_read_experience(request.user, entry) or not entry.is_public:
-        raise Http404
+    entry = get_object_or_404(
+        Experience.objects.public().select_related("library", "author").prefetch_related(areas_prefetch()), slug=slug
+    )
     return render(request, "staff/public_experience.html", {"entry": entry})
 
 

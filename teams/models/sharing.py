@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,13 @@ class Activity(models.Model):
         return [line.strip() for line in self.focus_questions.splitlines() if line.strip()]
 
 
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    def without_reflection(self) -> ParticipationQuerySet:
+        """The sign-ups whose participant has not written their reflection on the activity."""
+        written = Reflection.objects.filter(activity_id=OuterRef("activity_id"), author_id=OuterRef("user_id"))
+        return self.exclude(Exists(written))
+
+
 class Participation(models.Model):
     """A staff member signed up for an activity (for a study visit: one of the visiting staff)."""
 
@@ -116,6 +123,8 @@ class Participation(models.Model):
     reminded_at = models.DateTimeField(
         _("reminded"), null=True, blank=True, help_text=_("When the one reminder to write a reflection was sent.")
     )
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sign-up")

@@ -17,6 +17,7 @@ from tests.factories import (
     AssessmentFactory,
     ExperienceFactory,
     KnowledgeAreaFactory,
+    MembershipFactory,
     ParticipationFactory,
     ReflectionFactory,
     ResourceFactory,
@@ -98,6 +99,27 @@ def test_only_the_author_edits_a_reflection_and_only_readers_read_it(client, cur
     assert client.get(reverse("sharing:reflection", args=[reflection.pk])).status_code == 200
 
 
+def test_team_calendar_feed_closes_when_its_person_leaves_the_team_or_staff(client, curator_a, team_a):
+    ActivityFactory(team=team_a)
+    client.force_login(curator_a)
+    ((_team, feed),) = client.get(reverse("staff:home")).context["teams"]
+    client.logout()  # calendar apps send no cookie
+    assert b"BEGIN:VEVENT" in client.get(feed).content
+    bad_token = client.get(reverse("staff:team-calendar", args=[team_a.slug]), {"token": "not-a-token"})
+    assert bad_token.status_code == 302
+
+    curator_a.memberships.all().delete()
+    response = client.get(feed)
+    assert response.status_code == bad_token.status_code
+    assert response["Location"].startswith(reverse("login"))
+
+    MembershipFactory(user=curator_a, team=team_a)
+    assert b"BEGIN:VEVENT" in client.get(feed).content
+    curator_a.is_active = False
+    curator_a.save()
+    assert client.get(feed).status_code == bad_token.status_code
+
+
 def test_exchange_entry_found_by_staff_of_another_country(client, curator_a, curator_b, library_a):
     entry = ExperienceFactory(
         library=library_a, title="Källkritik för nyanlända", summary="Workshoppar om källkritik på lätt svenska."
@@ -113,6 +135,21 @@ def test_exchange_entry_found_by_staff_of_another_country(client, curator_a, cur
     # Only the entry's library edits it.
     client.force_login(curator_b)
     assert client.get(reverse("staff:experience-edit", args=[entry.slug])).status_code == 403
+
+
+def test_exchange_entry_written_and_edited_with_its_areas(client, curator_a, library_a):
+    area, other = KnowledgeAreaFactory(), KnowledgeAreaFactory()
+    form = {"kind": "idea", "title": "Språkcafé", "language": "sv", "summary": "Samtal på lätt svenska.",
+            "status": "running", "areas": [area.pk], "tag_text": "Språk, samtal"}  # fmt: skip
+    client.force_login(curator_a)
+    response = client.post(reverse("staff:experience-create"), form)
+    entry = Experience.objects.get(title="Språkcafé")
+    assert response["Location"] == entry.get_absolute_url()
+    assert (entry.library, entry.author, entry.tags) == (library_a, curator_a, ["språk", "samtal"])
+    assert list(entry.knowledge_areas.all()) == [area]
+    response = client.post(reverse("staff:experience-edit", args=[entry.slug]), {**form, "areas": [other.pk]})
+    assert response.status_code == 302
+    assert list(entry.knowledge_areas.all()) == [other]
 
 
 def test_staff_only_entries_stay_off_public_pages(client, library_a):
