@@ -432,6 +432,30 @@ def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
     return queryset.filter(search_vector=tsquery).annotate(rank=rank)
 
 
+# How close a spelling must be to a word the vocabulary knows to be suggested when the words found nothing.
+LOOSE_SIMILARITY = 0.3
+
+
+def did_you_mean(
+    queryset: QuerySet[Any], text: str, query: UnderstoodQuery, *, found: bool, cross_language: bool = True
+) -> str:
+    """The corrected ``text`` to suggest, if it finds any record of ``queryset``; else empty.
+
+    When ``query`` (``text`` understood) ``found`` nothing, the words are understood again with looser
+    spelling, to look further afield for one that finds something.
+    """
+    if not found:
+        query = understand(text, cross_language=cross_language, similarity=LOOSE_SIMILARITY)
+    suggestion = query.suggestion()
+    return suggestion if suggestion and finds_any(queryset, suggestion) else ""
+
+
+def finds_any(queryset: QuerySet[Any], text: str) -> bool:
+    """Whether the words, exactly as given (no corrections), find any record of ``queryset``."""
+    query = understand(text, cross_language=False)
+    return bool(query) and search(queryset, query).exists()
+
+
 def snippets(model: type[Any], ids: Iterable[int], query: UnderstoodQuery, *, field_name: str) -> dict[int, SafeString]:
     """Highlighted excerpts of ``field_name`` for the given records, safe to put on a page.
 

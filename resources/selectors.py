@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from resources.forms import Sort
 from resources.models import KnowledgeArea, Resource, Status
-from resources.search import Facet, UnderstoodQuery, counted_with_facets, search, understand
+from resources.search import Facet, UnderstoodQuery, counted_with_facets, did_you_mean, search, understand
 
 # Areas and tags are counted from the ids each resource keeps on its row (migration 0014): no joins.
 RESOURCE_FACETS = [
@@ -48,7 +48,6 @@ SAMPLE_ROWS = 8000
 RANKED_CANDIDATES = 2000
 # Ranking a hit costs about this many times as much as looking at a resource while walking the catalogue newest first.
 RANK_COST = 4
-LOOSE_SIMILARITY = 0.3
 PAGE_SIZE = 20
 # The first pages of a search are kept, in order, with its facet counts; later pages are read live.
 CACHED_PAGES = 5
@@ -176,13 +175,9 @@ def _search(
     )
     total = counted.total
     suggestion = ""
-    if query and not total:
-        # Nothing found: look further afield for a spelling that finds something.
-        query_afar = understand(data["q"], cross_language=cross_language, similarity=LOOSE_SIMILARITY)
-        if query_afar.corrections and published_matches(query_afar.suggestion()):
-            suggestion = query_afar.suggestion()
-    elif query and query.corrections and published_matches(query.suggestion()):
-        suggestion = query.suggestion()
+    if query:
+        published = Resource.objects.published()
+        suggestion = did_you_mean(published, data["q"], query, found=bool(total), cross_language=cross_language)
     newest_ranked = bool(query) and ranks_newest_only(total, counted.population)
     if query and counted.ids is not None:
         # Every hit was counted: rank those, found by primary key, rather than match the words a second time.
@@ -231,9 +226,3 @@ def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea])
     if tag := data.get("tag"):
         queryset = queryset.filter(tag_ids__overlap=ArraySubquery(Tag.objects.filter(slug=tag).values("pk")))
     return queryset
-
-
-def published_matches(text: str) -> bool:
-    """Whether the words, exactly as given, find any published resource (no corrections, no leaks of drafts)."""
-    query = understand(text, cross_language=False)
-    return bool(query) and search(Resource.objects.published(), query).exists()

@@ -80,14 +80,13 @@ class SchoolOfferQuerySet(models.QuerySet["SchoolOffer"]):
 
     def for_detail(self) -> SchoolOfferQuerySet:
         """Everything the offer's page shows, in a fixed number of queries."""
-        now = timezone.now()
-        return self.select_related("library", "team").prefetch_related(
+        return self.select_related("library").prefetch_related(
             models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name")),
             models.Prefetch("subjects", queryset=Subject.objects.order_by("name")),
             models.Prefetch("preparation", queryset=Resource.objects.published().order_by("title")),
             models.Prefetch(
                 "sessions",
-                queryset=OfferSession.objects.filter(starts_at__gt=now).order_by("starts_at"),
+                queryset=OfferSession.objects.upcoming().order_by("starts_at"),
                 to_attr="upcoming_sessions",
             ),
         )
@@ -332,18 +331,10 @@ class OfferSession(models.Model):
         return f"{self.offer} – {local:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
-        errors: dict[str, Any] = {}
         if self.capacity is not None and self.capacity < self.groups_booked:
-            errors["capacity"] = _("%(count)s groups have booked this session already.") % {"count": self.groups_booked}
-        if self.pk and self.groups_booked and self.starts_at:
-            stored = OfferSession.objects.filter(pk=self.pk).values_list("starts_at", flat=True).first()
-            if stored and stored != self.starts_at:
-                # The teachers who booked would not know: move their requests (which e-mails them) first.
-                errors["starts_at"] = _(
-                    "Groups have booked this session, so its time stays. Move their requests to another session first."
-                )
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError(
+                {"capacity": _("%(count)s groups have booked this session already.") % {"count": self.groups_booked}}
+            )
 
     @property
     def places_left(self) -> int:

@@ -18,10 +18,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import ACTIVE_STATUSES, BookingRequest, BookingStatus, OfferSession, SchoolOffer, Subject
+from resources.models import (
+    ACTIVE_STATUSES,
+    BookingRequest,
+    BookingStatus,
+    OfferSession,
+    SchoolOffer,
+    Status,
+    Subject,
+)
 from resources.offers import services
 from resources.offers.forms import session_label
-from teams.access import can_change
+from teams.access import can_change, can_publish, is_coordinator, led_team_ids
 from teams.admin import ScopedAdmin
 
 
@@ -36,8 +44,25 @@ class SubjectAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class OfferSessionForm(forms.ModelForm):
+    """A session on the offer's page; its booked groups are those of the row the inline read, not read again."""
+
+    class Meta:
+        model = OfferSession
+        fields = ["starts_at", "capacity"]
+
+    def clean_starts_at(self) -> Any:
+        if self.instance.groups_booked and "starts_at" in self.changed_data:
+            # The teachers who booked would not know: move their requests (which e-mails them) first.
+            raise ValidationError(
+                _("Groups have booked this session, so its time stays. Move their requests to another session first.")
+            )
+        return self.cleaned_data["starts_at"]
+
+
 class OfferSessionInline(admin.TabularInline):
     model = OfferSession
+    form = OfferSessionForm
     fields = ["starts_at", "capacity", "groups_booked"]
     readonly_fields = ["groups_booked"]
     extra = 1
@@ -79,6 +104,21 @@ class SchoolOfferAdmin(ScopedAdmin):
         if library_id:
             initial.setdefault("library", str(library_id))
         return initial
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Curators prepare offers; those who may publish them (team leads, coordinators) set the status.
+        user: Any = request.user
+        may_publish = can_publish(user, obj) if obj else is_coordinator(user) or bool(led_team_ids(user))
+        if not may_publish:
+            readonly.append("status")
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: SchoolOffer, form: Any, change: bool) -> None:
+        # Checked on the offer as it will be saved: a lead cannot publish it for a team they do not lead.
+        if "status" in form.changed_data and obj.status == Status.PUBLISHED and not can_publish(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 class Decision:

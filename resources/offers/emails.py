@@ -28,7 +28,10 @@ LIBRARY_LANGUAGES = {Country.SWEDEN: "sv", Country.DENMARK: "da", Country.NORWAY
 
 
 def _booking(pk: int) -> BookingRequest:
-    return BookingRequest.objects.select_related("offer", "offer__library", "session").get(pk=pk)
+    booking = BookingRequest.objects.for_listing().get(pk=pk)
+    if booking.session is not None:
+        booking.session.offer = booking.offer  # the calendar reads the session's offer and its library
+    return booking
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -215,7 +215,7 @@ class BookingRequestForm(forms.Form):
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
         if offer.books_sessions:
-            self._prepare_sessions(getattr(offer, "upcoming_sessions", None))
+            self._prepare_sessions(offer.upcoming_sessions)  # type: ignore[attr-defined]  # from for_detail()
         else:
             del self.fields["session"]
             self._prepare_dates()
@@ -223,9 +223,7 @@ class BookingRequestForm(forms.Form):
             ["teacher_name", "school", "email", "phone", "school_year", "pupils", "session", *PROPOSED_DATE_FIELDS]
         )
 
-    def _prepare_sessions(self, sessions: list[OfferSession] | None) -> None:
-        if sessions is None:
-            sessions = list(self.offer.sessions.upcoming().order_by("starts_at"))
+    def _prepare_sessions(self, sessions: list[OfferSession]) -> None:
         self.sessions = {session.pk: session for session in sessions}
         field = self.fields["session"]
         assert isinstance(field, forms.TypedChoiceField)

@@ -11,7 +11,7 @@ from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.text import slugify
 
 from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Status, Subject
-from resources.search import Facet, UnderstoodQuery, facet_counts, search, understand
+from resources.search import Facet, UnderstoodQuery, did_you_mean, facet_counts, search, understand
 from teams.models import Library
 
 PAGE_SIZE = 20
@@ -164,11 +164,7 @@ def search_offers(
         results = results.order_by("-rank", "title", "pk")
     else:
         results = results.order_by(F("next_session").asc(nulls_last=True), "title", "pk")
-    suggestion = ""
-    if query and query.corrections:
-        corrected = understand(query.suggestion(), cross_language=False)
-        if corrected and search(SchoolOffer.objects.published(), corrected).exists():
-            suggestion = query.suggestion()
+    suggestion = did_you_mean(SchoolOffer.objects.published(), data["q"], query, found=bool(total)) if query else ""
     return OfferSearch(total=total, facets=facets, results=results, query=query, suggestion=suggestion)
 
 

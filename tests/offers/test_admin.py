@@ -10,8 +10,10 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from resources.models import Booking, BookingRequest, BookingStatus, OfferSession, SchoolOffer, Status
+from resources.offers import emails
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import Role
 from tests.factories import (
@@ -158,6 +160,15 @@ def test_confirming_with_a_message_tells_the_teacher_in_their_language(
     assert message.attachments[0][0] == f"{booking.reference}.ics"
 
 
+def test_the_confirmation_and_its_calendar_are_written_from_one_query(django_assert_num_queries):
+    booking = BookingRequestFactory(status=BookingStatus.CONFIRMED)
+    # 1 the request with its offer, the offer's library and the session
+    with django_assert_num_queries(1):
+        emails.request_decided(booking.pk, base_url="https://delarum.example", decision="confirmed")
+    (message,) = mail.outbox
+    assert message.attachments[0][0] == f"{booking.reference}.ics"
+
+
 def test_declining_releases_the_place(client, curator, malmo, django_capture_on_commit_callbacks):
     booking = BookingRequestFactory(offer=SchoolOfferFactory(library=malmo), status=BookingStatus.CONFIRMED)
     client.force_login(curator)
@@ -288,6 +299,88 @@ def test_a_session_keeps_room_for_the_groups_already_booked(client, curator, mal
     assert OfferSession.objects.get(pk=session.pk).capacity == 2
 
 
+def offer_change_url(offer: SchoolOffer) -> str:
+    return reverse("admin:resources_schooloffer_change", args=[offer.pk])
+
+
+def offer_form(client, offer: SchoolOffer, **changes) -> dict:
+    """The offer's change form as it opens, with its sessions, and the changes given."""
+    form = client.get(offer_change_url(offer)).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    sessions = list(offer.sessions.order_by("starts_at"))
+    data.update({
+        "sessions-TOTAL_FORMS": len(sessions), "sessions-INITIAL_FORMS": len(sessions),
+        "sessions-MIN_NUM_FORMS": "0", "sessions-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    for index, session in enumerate(sessions):
+        starts = timezone.localtime(session.starts_at)
+        data.update({
+            f"sessions-{index}-id": session.pk, f"sessions-{index}-offer": offer.pk,
+            f"sessions-{index}-starts_at_0": f"{starts:%Y-%m-%d}", f"sessions-{index}-starts_at_1": f"{starts:%H:%M}",
+            f"sessions-{index}-capacity": session.capacity,
+        })  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_a_booked_session_keeps_its_time(client, curator, malmo):
+    offer = SchoolOfferFactory(library=malmo)
+    booked = OfferSessionFactory(offer=offer)
+    free = OfferSessionFactory(offer=offer)
+    BookingRequestFactory(offer=offer, session=booked)
+    client.force_login(curator)
+
+    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-0-starts_at_1": "11:00"}))
+
+    assert response.status_code == 200
+    message = gettext(
+        "Groups have booked this session, so its time stays. Move their requests to another session first."
+    )
+    assert response.context["inline_admin_formsets"][0].formset.errors[0] == {"starts_at": [message]}
+    assert OfferSession.objects.get(pk=booked.pk).starts_at == booked.starts_at
+
+    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-1-starts_at_1": "11:00"}))
+
+    assert response.status_code == 302
+    assert timezone.localtime(OfferSession.objects.get(pk=free.pk).starts_at).hour == 11
+
+
+def test_a_curator_cannot_publish_an_offer_a_team_lead_can(client, roles, curator, malmo, team):
+    offer = SchoolOfferFactory(library=malmo, team=team, status=Status.DRAFT, published_at=None)
+    add_url = reverse("admin:resources_schooloffer_add")
+    client.force_login(curator)
+    assert "status" not in client.get(add_url).context["adminform"].form.fields
+    assert "status" not in client.get(offer_change_url(offer)).context["adminform"].form.fields
+    data = offer_form(client, offer, status=Status.PUBLISHED)  # a tampered form
+
+    assert client.post(offer_change_url(offer), data).status_code == 302
+    assert SchoolOffer.objects.get(pk=offer.pk).status == Status.DRAFT
+
+    lead = UserFactory(library=malmo)
+    lead.groups.add(roles[TEAM_LEADS_GROUP])
+    MembershipFactory(user=lead, team=team, role=Role.LEAD)
+    client.force_login(lead)
+    assert "status" in client.get(add_url).context["adminform"].form.fields
+
+    assert client.post(offer_change_url(offer), offer_form(client, offer, status=Status.PUBLISHED)).status_code == 302
+    assert SchoolOffer.objects.get(pk=offer.pk).status == Status.PUBLISHED
+
+
+def test_a_team_lead_cannot_publish_for_a_team_they_do_not_lead(client, roles, malmo, team):
+    other = LearningTeamFactory(libraries=[malmo])
+    lead = UserFactory(library=malmo)
+    lead.groups.add(roles[TEAM_LEADS_GROUP])
+    MembershipFactory(user=lead, team=team, role=Role.LEAD)
+    MembershipFactory(user=lead, team=other, role=Role.CURATOR)
+    offer = SchoolOfferFactory(library=malmo, team=team, status=Status.DRAFT, published_at=None)
+    client.force_login(lead)
+
+    data = offer_form(client, offer, team=other.pk, status=Status.PUBLISHED)
+
+    assert client.post(offer_change_url(offer), data).status_code == 403
+    assert SchoolOffer.objects.get(pk=offer.pk).status == Status.DRAFT
+
+
 # Query budgets
 
 
@@ -327,3 +420,24 @@ def test_offer_changelist_query_count_is_flat(client, superuser, django_assert_n
     with django_assert_num_queries(6):
         response = client.get(reverse("admin:resources_schooloffer_changelist"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("booked", [1, 5])
+def test_saving_an_offer_costs_the_same_however_many_sessions_are_booked(
+    client, superuser, django_assert_num_queries, booked
+):
+    offer = SchoolOfferFactory()
+    offer.team = LearningTeamFactory(libraries=[offer.library])
+    offer.save()
+    sessions = OfferSessionFactory.create_batch(5, offer=offer)
+    for session in sessions[:booked]:
+        BookingRequestFactory(offer=offer, session=session)
+    client.force_login(superuser)
+    data = offer_form(client, offer, title="Ny titel")
+    # 1 session, 2 user, 3 savepoint; 4 the offer, 5-7 its areas, subjects, preparation, 8-9 its library and team,
+    # 10-11 whether they exist, 12 the team's libraries; 13-33 the offer's 7 check constraints (savepoint, check,
+    # release); 34 its slug is unique; 35 the sessions, 36-55 per session row (Django's own) its id and its check
+    # constraint; 56 the update, 57 its history, 58-60 the areas, subjects, preparation, 61 the log, 62 release
+    with django_assert_num_queries(62):
+        response = client.post(offer_change_url(offer), data)
+    assert response.status_code == 302

@@ -3,7 +3,7 @@ and the search index its triggers keep."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -196,17 +196,3 @@ class TestTheIndexStaysRight:
         offer = SchoolOfferFactory(slug="x", title="En verkstad")
         type(offer.library).objects.filter(pk=offer.library_id).update(municipality="Lund")
         assert self.matches("lund") == ["x"]
-
-
-@pytest.mark.django_db
-def test_a_booked_session_keeps_its_time():
-    session = OfferSessionFactory()
-    BookingRequestFactory(offer=session.offer, session=session)
-    session.refresh_from_db()
-    session.starts_at += timedelta(hours=2)
-    with pytest.raises(ValidationError) as error:
-        session.clean()
-    assert set(error.value.message_dict) == {"starts_at"}
-    free = OfferSessionFactory()
-    free.starts_at += timedelta(hours=2)
-    free.clean()

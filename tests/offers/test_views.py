@@ -125,6 +125,18 @@ def test_words_are_searched_with_the_resource_engine(client):
     assert "<mark>nyheter</mark>" in response.content.decode().lower()
 
 
+def test_a_misspelled_search_that_finds_nothing_suggests_a_spelling_that_does(client):
+    SchoolOfferFactory(title="Nybörjarkurs i fotografering", language="sv")
+    SchoolOfferFactory(title="Kvantdatorer", status=Status.DRAFT, published_at=None)
+
+    response = client.get(url("offers:list", "en"), {"q": "fotgrafring"})
+
+    assert list(response.context["offers"]) == []
+    assert response.context["search"].suggestion == "fotografering"
+    assert 'href="?q=fotografering"' in response.content.decode()
+    assert client.get(url("offers:list", "en"), {"q": "kvntdatrer"}).context["search"].suggestion == ""
+
+
 def test_relevance_or_the_next_free_session(client):
     first = SchoolOfferFactory(slug="next-week", title="Läsning", summary="Boksamtal om läsning")
     OfferSessionFactory(offer=first, starts_at=in_days(7))
@@ -327,7 +339,7 @@ def test_on_request_offers_ask_for_dates_in_the_season(client):
 def test_offer_page_query_count_is_flat(client, django_assert_num_queries, offer, sessions):
     for day in range(sessions):
         OfferSessionFactory(offer=offer, starts_at=in_days(day + 1))
-    # 1 the offer with library and team, 2 its areas, 3 subjects, 4 published preparation material,
+    # 1 the offer with its library, 2 its areas, 3 subjects, 4 published preparation material,
     # 5 upcoming sessions
     with django_assert_num_queries(5):
         response = client.get(offer.get_absolute_url())
