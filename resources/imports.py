@@ -27,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from taggit.models import Tag, TaggedItem
@@ -37,6 +37,7 @@ from resources.licenses import LICENSES
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
 from teams.access import can_change, can_publish
 from teams.models import LearningTeam, Library
+from teams.text import slug_of
 
 COLUMNS = ["title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license",
            "creator", "areas"]  # fmt: skip
@@ -48,7 +49,6 @@ TRACKING_NAMES = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yc
 BATCH = 1000
 # Fields an update replaces when the row fills them in.
 UPDATABLE = ["title", "url", "language", "summary", "description", "kind", "audiences", "license", "creator"]
-SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
 
 
 class ImportFileError(Exception):
@@ -253,7 +253,7 @@ class ImportOutcome:
 
 
 def unique_slug(title: str, taken: set[str]) -> str:
-    base = slugify(title.translate(SLUG_FALLBACKS))[:200] or "resource"
+    base = slug_of(title)[:200] or "resource"
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from resources.models import KnowledgeArea
@@ -22,6 +21,7 @@ from teams.models import (
     Statement,
     TriedToo,
 )
+from teams.text import slug_of
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -119,7 +119,7 @@ class ExperienceForm(forms.ModelForm):
 
 
 def unique_slug(title: str) -> str:
-    base = slugify(title)[:180] or "entry"
+    base = slug_of(title)[:180] or "entry"
     slug, number = base, 2
     while Experience.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1

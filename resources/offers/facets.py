@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.facets import FacetGroup, facet_group
 from resources.offers.forms import OfferSearchForm
-from resources.offers.selectors import place_slug
+from teams.text import slug_of
 
 FACET_TITLES = {
     "year": _("School year"),
@@ -31,7 +31,7 @@ def offer_facet_links(
     groups = []
     for name, rows in counts.items():
         if name in {"region", "municipality"}:
-            rows = [(place_slug(value), label, count) for value, label, count in rows]
+            rows = [(slug_of(value), label, count) for value, label, count in rows]
         field = form.fields[name]
         choices: Any = field.choices if isinstance(field, forms.ChoiceField) else []
         labels = {str(value): label for value, label in choices}

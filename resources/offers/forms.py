@@ -16,11 +16,12 @@ from django.utils.translation import ngettext
 
 from resources.models import KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.models.offers import MAX_PROPOSED_DATES
-from resources.offers.selectors import Place, Sort, place_slug
+from resources.offers.selectors import Place, Sort
 from resources.offers.services import FULLY_BOOKED
 from resources.school_years import year_choices
 from resources.search import MAX_QUERY_LENGTH
 from teams.models import Country
+from teams.text import slug_of
 
 MESSAGE_MAX_LENGTH = 2000
 PROPOSED_DATE_FIELDS = [f"proposed_date_{number}" for number in range(1, MAX_PROPOSED_DATES + 1)]
@@ -76,8 +77,8 @@ class OfferSearchForm(forms.Form):
         self.regions: dict[str, list[str]] = {}
         self.municipalities: dict[str, list[str]] = {}
         for place in places:
-            self.regions.setdefault(place_slug(place.region), []).append(place.region)
-            self.municipalities.setdefault(place_slug(place.municipality), []).append(place.municipality)
+            self.regions.setdefault(slug_of(place.region), []).append(place.region)
+            self.municipalities.setdefault(slug_of(place.municipality), []).append(place.municipality)
         self.fields["from"] = forms.DateField(
             label=_("Free sessions from"),
             required=False,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
-from django.utils.text import slugify
 
 from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Status, Subject
 from resources.search import Facet, UnderstoodQuery, did_you_mean, facet_counts, search, understand
@@ -17,8 +16,6 @@ from teams.models import Library
 PAGE_SIZE = 20
 MUNICIPALITY_FACET_SIZE = 25
 BOOKING_SALT = "resources.offers.booking"
-# Letters that Unicode does not decompose, so slugify() would drop them ("København" -> "kbenhavn").
-SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
 
 
 class Sort:
@@ -60,11 +57,6 @@ OFFER_FACETS = [
     Facet.of_column("format"),
 ]  # fmt: skip
 FACET_COLUMNS = ["year_from", "year_to", "library_id", "format"]
-
-
-def place_slug(name: str) -> str:
-    """A region's or municipality's name as it reads in a web address: 'Region Skåne' -> 'region-skane'."""
-    return slugify(name.translate(SLUG_FALLBACKS))
 
 
 @dataclass(frozen=True)

@@ -274,3 +274,11 @@ def test_seed_demo_adds_staff_sharing():
     assert counts[1] >= 3
     assert counts[2] >= 3
     assert Experience.objects.filter(search_vector__isnull=True).count() == 0
+
+
+def test_an_entry_address_keeps_danish_and_norwegian_letters_readable(client, curator_b):
+    form = {"kind": "idea", "title": "Læselyst på Østerbro", "language": "da", "summary": "Højtlæsning for voksne.",
+            "status": "idea", "tag_text": ""}  # fmt: skip
+    client.force_login(curator_b)
+    client.post(reverse("staff:experience-create"), form)
+    assert Experience.objects.get(title="Læselyst på Østerbro").slug == "laeselyst-pa-osterbro"

@@ -10,10 +10,10 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils.text import slugify
 
 from resources.models import KnowledgeArea
 from teams.models import Experience, ExperienceKind, Library
+from teams.text import slug_of
 
 # Front-matter keys -> model fields; the Markdown body becomes "what we did" (or the goals of a project).
 FIELDS = {
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         library = libraries.get(str(data["library"]))
         if library is None:
             raise CommandError(f"no library with the slug {data['library']!r}.")
-        slug = str(data.get("slug") or slugify(str(data["title"])))[:200]
+        slug = str(data.get("slug") or slug_of(str(data["title"])))[:200]
         entry = Experience.objects.filter(slug=slug).first() or Experience(slug=slug)
         for key in FIELDS & data.keys():
             setattr(entry, key, data[key] if key == "is_public" else str(data[key]))

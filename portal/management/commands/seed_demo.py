@@ -18,7 +18,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
-from django.utils.text import slugify
 from taggit.models import Tag
 
 from portal.staff.demo import sync_sharing
@@ -36,6 +35,7 @@ from resources.models import (
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
+from teams.text import slug_of
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "delarum-demo"
@@ -48,8 +48,6 @@ DAYS_STEP = 37  # coprime with the span: consecutive resources land far apart, a
 
 ROLE_GROUPS = {"coordinator": COORDINATORS_GROUP, "team lead": TEAM_LEADS_GROUP, "curator": CURATORS_GROUP}
 UNPUBLISHED = {Status.DRAFT, Status.IN_REVIEW}
-# Letters that Unicode does not decompose, so slugify() would drop them ("Læselyst" -> "lselyst").
-SLUG_FALLBACKS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O"})
 
 # School offers: sessions are local times in the library's country; requests were sent on a fixed day.
 TIME_ZONES = {"SE": ZoneInfo("Europe/Stockholm"), "DK": ZoneInfo("Europe/Copenhagen"), "NO": ZoneInfo("Europe/Oslo")}
@@ -257,7 +255,7 @@ class Command(BaseCommand):
         return resources
 
     def unique_slug(self, item: dict[str, Any], taken: set[str]) -> str:
-        base = item.get("slug") or slugify(item["title"].translate(SLUG_FALLBACKS))
+        base = item.get("slug") or slug_of(item["title"])
         if not base:
             raise CommandError(f"Give {item['title']!r} an ASCII slug in the demo data.")
         slug, number = base, 2

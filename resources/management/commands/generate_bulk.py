@@ -14,6 +14,7 @@ from taggit.models import Tag, TaggedItem
 from resources.management.progress import progress_bar
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
 from teams.models import LearningTeam, Library
+from teams.text import slug_of
 
 # Subjects and title patterns per language: enough variety for realistic search load.
 SUBJECTS = {
@@ -198,7 +199,7 @@ class Command(BaseCommand):
         see_also = random_.choice([other for other in SUBJECTS[language] if other != subject])
         resource = Resource(
             title=title,
-            slug=f"{slugify(title)[:200]}-{n}",
+            slug=f"{slug_of(title)[:200]}-{n}",
             summary=summary,
             description=f"{summary} {SEE_ALSO[language]}: {see_also}.",
             url=f"https://resources.example/{n}",
