@@ -3,13 +3,11 @@ bank (portal/demo/experiences_*.json), and one self-assessment questionnaire wit
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 from django.utils import timezone
 
+from portal.seeding import DEMO_DIR, load, sync
 from resources.models import KnowledgeArea
 from teams.models import (
     Activity,
@@ -28,7 +26,6 @@ from teams.models import (
     Visibility,
 )
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
 # Fixed times relative to a fixed day keep reruns idempotent; the upcoming ones are moved to stay upcoming.
 ANCHOR = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_fixed_timezone(60))
 
@@ -51,11 +48,6 @@ QUESTIONNAIRE = {
 ROUNDS = [[2, 1, 3, 2, 1, 1, 2, 3], [3, 2, 3, 3, 2, 1, 3, 3]]
 
 
-def sync(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-    obj, _created = model.objects.update_or_create(**lookup, defaults=values)
-    return obj
-
-
 def sync_sharing(*, libraries: dict[str, Library], teams: dict[str, LearningTeam], staff: list[User]) -> dict[str, int]:
     users = {user.username: user for user in staff}
     areas = {area.slug: area for area in KnowledgeArea.objects.all()}
@@ -68,8 +60,8 @@ def sync_sharing(*, libraries: dict[str, Library], teams: dict[str, LearningTeam
 def _sync_experiences(libraries: dict[str, Library], areas: dict[str, KnowledgeArea], users: dict[str, User]) -> int:
     authors = {user.library_id: user for user in users.values() if user.library_id}
     count = 0
-    for path in sorted(DEMO.glob("experiences_*.json")):
-        for index, row in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+    for path in sorted(DEMO_DIR.glob("experiences_*.json")):
+        for index, row in enumerate(load(path.name)):
             library = libraries[row["library"]]
             values = {
                 "title": row["title"], "library": library, "language": row["language"], "kind": row["kind"],

@@ -8,7 +8,7 @@ from taggit.models import Tag, TaggedItem
 
 from resources.models import KnowledgeArea, Resource, Status
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP, is_coordinator
-from teams.models import Country, LearningTeam, Library, Membership, Role, User
+from teams.models import Answer, Country, Experience, LearningTeam, Library, Membership, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -123,11 +123,16 @@ def test_running_twice_changes_nothing():
     updated = dict(Resource.objects.values_list("slug", "updated_at"))
     published = dict(Resource.objects.values_list("slug", "published_at"))
 
+    entries = dict(Experience.objects.values_list("slug", "updated_at"))
+    answers = list(Answer.objects.order_by("pk").values_list("pk", "value"))
+
     seed()
 
     assert row_counts() == counts
     assert dict(Resource.objects.values_list("slug", "updated_at")) == updated
     assert dict(Resource.objects.values_list("slug", "published_at")) == published
+    assert dict(Experience.objects.values_list("slug", "updated_at")) == entries
+    assert list(Answer.objects.order_by("pk").values_list("pk", "value")) == answers
 
 
 def test_puts_back_what_someone_changed():

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
+from portal.seeding import DEMO_DIR, load, pick, sync
 from portal.staff.demo import sync_sharing
 from resources.models import (
     ACTIVE_STATUSES,
@@ -37,7 +36,6 @@ from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
 from teams.text import slug_of
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "delarum-demo"
 
 # Publication dates count back from a fixed day, spread over about 18 months, so that "newest first" means
@@ -54,32 +52,6 @@ TIME_ZONES = {"SE": ZoneInfo("Europe/Stockholm"), "DK": ZoneInfo("Europe/Copenha
 REQUESTS_SENT_AT = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 # Form tokens of demo requests are derived from their references, so a rerun finds the same values.
 DEMO_TOKENS = uuid.UUID("6f1c1f8e-2b1a-4c55-9d0e-2f5d3c1a7b90")
-
-M = TypeVar("M", bound=models.Model)
-
-
-def load(name: str) -> Any:
-    return json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
-
-
-def pick(objects: dict[str, M], slug: str, what: str) -> M:
-    try:
-        return objects[slug]
-    except KeyError:
-        raise CommandError(f"The demo data names an unknown {what}: {slug!r}") from None
-
-
-def sync(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-    """Create the row, or change only the fields that differ, so that a rerun writes nothing."""
-    instance = model._default_manager.filter(**lookup).first()
-    if instance is None:
-        return model._default_manager.create(**lookup, **values)
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.save()
-    return instance
 
 
 def read_resources() -> list[dict[str, Any]]:
