@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
 
-from teams.models import LearningTeam, Role, User, Visibility
+from teams.models import LearningTeam, Library, Role, User, Visibility
 
 if TYPE_CHECKING:
     from teams.models import Reflection
@@ -100,6 +100,20 @@ def led_team_ids(user: User) -> frozenset[int]:
 
 
 # Querysets ---------------------------------------------------------------------------------------------
+
+
+def own_libraries(user: Any) -> QuerySet[Library]:
+    """The libraries a person acts for: their own; a coordinator, every library."""
+    if is_coordinator(user):
+        return Library.objects.all()
+    return Library.objects.filter(pk__in=[getattr(user, "library_id", None)])
+
+
+def own_teams(user: Any) -> QuerySet[LearningTeam]:
+    """The learning teams a person acts for: those they are a member of; a coordinator, every team."""
+    if is_coordinator(user):
+        return LearningTeam.objects.all()
+    return LearningTeam.objects.filter(pk__in=team_ids(user))
 
 
 def ownership_filter(user: User, *, library_field: str | None, team_field: str | None) -> Q:

@@ -29,8 +29,9 @@ from teams.access import (
     can_view,
     has_scope,
     is_coordinator,
+    own_libraries,
+    own_teams,
     scope_for,
-    team_ids,
     visible_to,
 )
 from teams.models import LearningTeam, Library, Membership, User
@@ -267,9 +268,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
         if not is_coordinator(user):
             related = db_field.related_model
             if db_field.name == self.scope.library_field:
-                kwargs["queryset"] = Library.objects.filter(pk__in=[getattr(user, "library_id", None)])
+                kwargs["queryset"] = own_libraries(user)
             elif db_field.name == self.scope.team_field:
-                kwargs["queryset"] = LearningTeam.objects.filter(pk__in=team_ids(user))  # type: ignore[arg-type]
+                kwargs["queryset"] = own_teams(user)
             elif isinstance(related, type) and issubclass(related, models.Model) and has_scope(related):
                 kwargs["queryset"] = visible_to(related._default_manager.all(), user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

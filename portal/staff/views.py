@@ -44,8 +44,8 @@ from teams import services
 from teams.access import (
     can_change,
     can_read_reflection,
-    is_coordinator,
     is_staff_member,
+    own_teams,
     readable_reflections,
     team_feed_reader,
     team_feed_token,
@@ -113,7 +113,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def activity_create(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    form = ActivityForm(request.POST or None, teams=_own_teams(user))
+    form = ActivityForm(request.POST or None, teams=own_teams(user))
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
         activity.created_by = user
@@ -360,13 +360,6 @@ def public_reflection(request: HttpRequest, pk: int) -> HttpResponse:
 # Self-assessment -------------------------------------------------------------------------------------------
 
 
-def _own_teams(user: Any) -> Any:
-    """The teams a person acts for on the staff pages: their own (coordinators: every team)."""
-    if is_coordinator(user):
-        return LearningTeam.objects.order_by("name")
-    return LearningTeam.objects.filter(pk__in=team_ids(user)).order_by("name")
-
-
 @staff_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -383,7 +376,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def questionnaire_fill(request: HttpRequest, slug: str) -> HttpResponse:
     questionnaire = get_object_or_404(Questionnaire, slug=slug, is_active=True)
-    form = AssessmentForm(request.POST or None, questionnaire=questionnaire, teams=_own_teams(request.user))
+    form = AssessmentForm(request.POST or None, questionnaire=questionnaire, teams=own_teams(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_create(

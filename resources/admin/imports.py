@@ -17,7 +17,7 @@ from resources import imports
 from resources.models import (
     Resource,
 )
-from teams.access import can_publish, is_coordinator, team_ids
+from teams.access import can_publish, own_libraries, own_teams
 from teams.admin import ScopedAdmin
 from teams.models import LearningTeam, Library
 
@@ -36,15 +36,11 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        libraries = Library.objects.all()
-        teams = LearningTeam.objects.all()
-        if not is_coordinator(user):
-            libraries = libraries.filter(pk__in=[getattr(user, "library_id", None)])
-            teams = teams.filter(pk__in=team_ids(user))
+        libraries = own_libraries(user)
         self.fields["library"].queryset = libraries  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        if libraries.count() == 1:
-            self.fields["library"].initial = libraries.first()
+        self.fields["team"].queryset = own_teams(user)  # type: ignore[attr-defined]
+        if len(first_two := list(libraries[:2])) == 1:
+            self.fields["library"].initial = first_two[0]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
