@@ -12,7 +12,7 @@ language, because that is what teachers in that country call their classes.
 
 from __future__ import annotations
 
-from teams.models import Country
+from teams.models import COUNTRY_LANGUAGES, Country
 
 FIRST, LAST = 0, 13
 SCALE = range(FIRST, LAST + 1)
@@ -72,8 +72,7 @@ def scale_label(year: int) -> str:
 
 
 # The country whose words a page uses for years on the shared scale, by interface language, and back.
-COUNTRY_OF_LANGUAGE = {"sv": Country.SWEDEN, "da": Country.DENMARK, "nb": Country.NORWAY}
-LANGUAGE_OF_COUNTRY = {country: language for language, country in COUNTRY_OF_LANGUAGE.items()}
+COUNTRY_OF_LANGUAGE = {language: country for country, language in COUNTRY_LANGUAGES.items()}
 
 
 def year_choices(*, country: str | None, language: str | None) -> list[tuple[int, str]]:

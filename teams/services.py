@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,6 @@ from teams.models import (
     Activity,
     Answer,
     Assessment,
-    Country,
     Experience,
     LearningTeam,
     Participation,
@@ -33,11 +31,9 @@ from teams.models import (
     User,
     Visibility,
 )
+from teams.text import render_email
 
 logger = logging.getLogger(__name__)
-
-# The language staff read their e-mail in, by their library's country.
-COUNTRY_LANGUAGES = {Country.SWEDEN: "sv", Country.DENMARK: "da", Country.NORWAY: "nb"}
 
 
 def participation_sign_up(*, activity: Activity, user: User) -> Participation:
@@ -105,15 +101,13 @@ def reflection_reminders_send(*, base_url: str, now: datetime | None = None) -> 
 
 def _reminder(participation: Participation, *, base_url: str) -> EmailMessage:
     user = participation.user
-    country = user.library.country if user.library else Country.SWEDEN
-    with translation.override(COUNTRY_LANGUAGES.get(Country(country), "sv")):
+    with translation.override(user.library.language if user.library else settings.LANGUAGE_CODE):
         context = {
             "user": user,
             "activity": participation.activity,
             "write_url": base_url + participation.activity.get_absolute_url() + "#reflection",
         }
-        subject = " ".join(render_to_string("staff/email/reflection_reminder_subject.txt", context).split())
-        body = render_to_string("staff/email/reflection_reminder.txt", context)
+        subject, body = render_email("staff/email/reflection_reminder", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.models.catalogue import KnowledgeArea, Resource, Status
-from resources.school_years import FIRST, LANGUAGE_OF_COUNTRY, LAST, YEARS, range_label, year_label
+from resources.school_years import FIRST, LAST, YEARS, range_label, year_label
 from teams.models import Country, LearningTeam, Library
 
 YEAR_VALIDATORS = [MinValueValidator(FIRST), MaxValueValidator(LAST)]
@@ -266,7 +266,7 @@ class SchoolOffer(WrittenInALanguage, models.Model):
     @property
     def years_language(self) -> str:
         """The language the school-year labels are written in: the library's country's."""
-        return LANGUAGE_OF_COUNTRY[Country(self.library.country)]
+        return self.library.language
 
     @property
     def year_choices(self) -> list[tuple[int, str]]:

@@ -7,24 +7,20 @@ is what was stored.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from resources.models import BookingRequest
 from resources.offers.ics import session_calendar
 from resources.offers.selectors import booking_token
-from teams.models import Country
+from teams.text import render_email
 
 logger = logging.getLogger(__name__)
 
 TEMPLATES = "resources/offers/email"
-# The language a library's staff read their notifications in.
-LIBRARY_LANGUAGES = {Country.SWEDEN: "sv", Country.DENMARK: "da", Country.NORWAY: "nb"}
 
 
 def _booking(pk: int) -> BookingRequest:
@@ -32,12 +28,6 @@ def _booking(pk: int) -> BookingRequest:
     if booking.session is not None:
         booking.session.offer = booking.offer  # the calendar reads the session's offer and its library
     return booking
-
-
-def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    subject = render_to_string(f"{TEMPLATES}/{name}_subject.txt", context)
-    body = render_to_string(f"{TEMPLATES}/{name}.txt", context)
-    return " ".join(subject.split()), body
 
 
 def _links(booking: BookingRequest, base_url: str) -> dict[str, str]:
@@ -55,7 +45,7 @@ def _to_teacher(booking: BookingRequest, name: str, *, base_url: str, calendar: 
     with translation.override(booking.language):
         links = _links(booking, base_url)
         context = {"booking": booking, "offer": booking.offer, "session": booking.session, **links}
-        subject, body = _render(name, context)
+        subject, body = render_email(f"{TEMPLATES}/{name}", context)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [booking.email])
     if calendar and booking.session is not None:
         event = session_calendar(booking.session, url=links["offer_url"])
@@ -68,10 +58,10 @@ def _to_library(booking: BookingRequest, name: str, *, base_url: str) -> None:
     if not address:
         logger.warning("School offer %s has no contact address; request %s not announced.", booking.offer, booking)
         return
-    with translation.override(LIBRARY_LANGUAGES.get(Country(booking.offer.library.country), "sv")):
+    with translation.override(booking.offer.library.language):
         admin_url = base_url + reverse("admin:resources_bookingrequest_change", args=[booking.pk])
         context = {"booking": booking, "offer": booking.offer, "session": booking.session, "admin_url": admin_url}
-        subject, body = _render(name, context)
+        subject, body = render_email(f"{TEMPLATES}/{name}", context)
     reply_to = [booking.email] if booking.email else []
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to).send()
 

@@ -10,6 +10,7 @@ from teams.models.assessment import (
     Statement,
 )
 from teams.models.organisations import (
+    COUNTRY_LANGUAGES,
     Country,
     LearningTeam,
     LearningTeamQuerySet,
@@ -36,6 +37,7 @@ from teams.models.sharing import (
 )
 
 __all__ = [
+    "COUNTRY_LANGUAGES",
     "SCALE",
     "Activity",
     "ActivityKind",

@@ -15,6 +15,10 @@ class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
 
 
+# The language people in each country read Delarum in: staff e-mail, school-year words.
+COUNTRY_LANGUAGES = {Country.SWEDEN: "sv", Country.DENMARK: "da", Country.NORWAY: "nb"}
+
+
 class Library(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Used in web addresses."))
@@ -40,6 +44,11 @@ class Library(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language(self) -> str:
+        """The language the library's staff read Delarum in, by its country."""
+        return COUNTRY_LANGUAGES[Country(self.country)]
 
 
 class User(AbstractUser):
