@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from resources.models import KnowledgeArea, Resource
-from resources.search import Facet, UnderstoodQuery, facet_counts, search, understand
+from resources.search import Facet, UnderstoodQuery, counted, search, understand
 from teams.models import Dimension, Experience
 
 PAGE_SIZE = 20
@@ -45,12 +45,9 @@ class ExperienceSearch:
     """One exchange-bank search: the matching entries, counts per facet value, the understood words."""
 
     results: QuerySet[Experience]
+    total: int
     facets: dict[str, list[tuple[str, str, int]]]
     query: UnderstoodQuery | None = None
-    total: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.total = sum(count for _value, _label, count in self.facets["kind"])
 
     def page(self, start: int, stop: int) -> list[Experience]:
         return list(self.results[start:stop])
@@ -75,9 +72,8 @@ def search_experiences(data: dict[str, Any], *, area: KnowledgeArea | None = Non
     else:
         query = None
         entries = entries.order_by("-created_at", "pk")
-    return ExperienceSearch(
-        results=entries, facets=facet_counts(entries, EXPERIENCE_FACETS, FACET_COLUMNS), query=query
-    )
+    found = counted(entries, EXPERIENCE_FACETS, FACET_COLUMNS)
+    return ExperienceSearch(results=entries, total=found.total, facets=found.facets, query=query)
 
 
 def newest_experiences(*, limit: int = 5) -> list[Experience]:

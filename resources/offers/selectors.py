@@ -10,7 +10,7 @@ from django.core import signing
 from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
 
 from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Status, Subject
-from resources.search import Facet, UnderstoodQuery, did_you_mean, facet_counts, search, understand
+from resources.search import Facet, UnderstoodQuery, counted, did_you_mean, search, understand
 from teams.models import Library
 
 PAGE_SIZE = 20
@@ -146,8 +146,7 @@ def search_offers(
     results = filtered_offers(data, subjects=subjects, areas=areas, regions=regions, municipalities=municipalities)
     if query:
         results = search(results, query)
-    facets = facet_counts(results, OFFER_FACETS, FACET_COLUMNS)
-    total = sum(count for _value, _label, count in facets["country"])
+    found = counted(results, OFFER_FACETS, FACET_COLUMNS)
     next_free = free_sessions(after=data.get("from"), before=data.get("to")).filter(offer=OuterRef("pk"))
     results = results.annotate(
         next_session=Subquery(next_free.order_by("starts_at").values("starts_at")[:1], output_field=DateTimeField())
@@ -156,8 +155,10 @@ def search_offers(
         results = results.order_by("-rank", "title", "pk")
     else:
         results = results.order_by(F("next_session").asc(nulls_last=True), "title", "pk")
-    suggestion = did_you_mean(SchoolOffer.objects.published(), data["q"], query, found=bool(total)) if query else ""
-    return OfferSearch(total=total, facets=facets, results=results, query=query, suggestion=suggestion)
+    suggestion = (
+        did_you_mean(SchoolOffer.objects.published(), data["q"], query, found=bool(found.total)) if query else ""
+    )
+    return OfferSearch(total=found.total, facets=found.facets, results=results, query=query, suggestion=suggestion)
 
 
 def booking_token(booking: BookingRequest) -> str:
