@@ -265,7 +265,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
-        if not is_coordinator(user):
+        if not is_coordinator(user) and "queryset" not in kwargs:  # a subclass may have chosen the choices
             related = db_field.related_model
             if db_field.name == self.scope.library_field:
                 kwargs["queryset"] = own_libraries(user)

@@ -21,6 +21,7 @@ from teams.models import (
     Assessment,
     Dimension,
     Experience,
+    Library,
     Participation,
     Questionnaire,
     Reflection,
@@ -43,9 +44,14 @@ class ActivityAdmin(ScopedAdmin):
     list_select_related = ["team", "host_library"]
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["host_library"]
     inlines = [ParticipationInline]
     exclude = ["created_by"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "host_library":
+            # A study visit goes to another library: any library may host it, not only the person's own.
+            kwargs["queryset"] = Library.objects.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).annotate(participant_count=Count("participations", distinct=True))

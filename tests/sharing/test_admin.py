@@ -1,4 +1,4 @@
-"""Staff sharing in the admin: change pages whose inlines show read-only links stay flat in queries."""
+"""Staff sharing in the admin: change pages stay flat in queries; activities may be hosted by any library."""
 
 from __future__ import annotations
 
@@ -38,3 +38,11 @@ def test_experience_change_page_query_count_is_flat(client, superuser, django_as
     with django_assert_num_queries(7):
         response = client.get(reverse("admin:teams_experience_change", args=[entry.pk]))
     assert response.status_code == 200
+
+
+def test_a_team_lead_plans_a_study_visit_to_another_library_in_the_admin(client, lead_a, team_a, library_b):
+    client.force_login(lead_a)
+    response = client.get(reverse("admin:teams_activity_add"))
+    form = response.context["adminform"].form
+    assert library_b in form.fields["host_library"].queryset
+    assert list(form.fields["team"].queryset) == [team_a]  # the team still is one of theirs
