@@ -28,13 +28,10 @@ from resources.models import (
     Subject,
 )
 from resources.offers import services
+from resources.offers.emails import site_url
 from resources.offers.forms import session_label
 from teams.access import can_change, can_publish, is_coordinator, led_team_ids
 from teams.admin import ScopedAdmin
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @admin.register(Subject)
@@ -298,8 +295,9 @@ class BookingRequestAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and (obj.session_id or obj.status not in ACTIVE_STATUSES):
-            fields.append("visit_date")  # a session's request takes the session's date
+        if obj is not None and (obj.session_id or obj.status != BookingStatus.PENDING):
+            # A session's request takes the session's date; an answered one keeps the date the teacher was sent.
+            fields.append("visit_date")
         return fields
 
     @admin.display(description=_("school year"), ordering="school_year")
@@ -308,10 +306,10 @@ class BookingRequestAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: BookingRequest, form: Any, change: bool) -> None:
         """Apply the answer through the booking services: places claimed and released, the teacher e-mailed."""
-        if not can_change(request.user, obj):
+        if not can_change(request.user, obj, scope=self.scope):
             raise PermissionDenied
         data = form.cleaned_data
-        reply, base_url = data.get("reply", ""), _base_url(request)
+        reply, base_url = data.get("reply", ""), site_url(request)
         try:
             if "visit_date" in form.changed_data and data.get("visit_date"):
                 obj.save(update_fields=["visit_date", "updated_at"])
@@ -333,7 +331,7 @@ class BookingRequestAdmin(ScopedAdmin):
     @admin.action(description=_("Confirm the selected requests"), permissions=["change"])
     def confirm_requests(self, request: HttpRequest, queryset: QuerySet[BookingRequest]) -> None:
         def apply(booking: BookingRequest) -> bool:
-            services.booking_request_confirm(booking=booking, by=request.user, base_url=_base_url(request))
+            services.booking_request_confirm(booking=booking, by=request.user, base_url=site_url(request))
             return True
 
         self.bulk(request, queryset, allowed=queryset.filter(status=BookingStatus.PENDING), apply=apply)
@@ -341,7 +339,7 @@ class BookingRequestAdmin(ScopedAdmin):
     @admin.action(description=_("Decline the selected requests"), permissions=["change"])
     def decline_requests(self, request: HttpRequest, queryset: QuerySet[BookingRequest]) -> None:
         def apply(booking: BookingRequest) -> bool:
-            services.booking_request_decline(booking=booking, by=request.user, base_url=_base_url(request))
+            services.booking_request_decline(booking=booking, by=request.user, base_url=site_url(request))
             return True
 
         self.bulk(request, queryset, allowed=queryset.filter(status__in=ACTIVE_STATUSES), apply=apply)

@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,6 +22,11 @@ from teams.text import render_email
 logger = logging.getLogger(__name__)
 
 TEMPLATES = "resources/offers/email"
+
+
+def site_url(request: HttpRequest) -> str:
+    """The site's address as this visitor reached it, for links in e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _booking(pk: int) -> BookingRequest:

@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView
 from resources.facets import FacetGroup, SearchListMixin
 from resources.models import BookingRequest, KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.offers import services
+from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
 from resources.offers.forms import BookingRequestForm, OfferSearchForm
 from resources.offers.ics import session_calendar
@@ -129,7 +130,7 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
             booking, _created = services.booking_request_create(
                 offer=offer,
                 language=request.LANGUAGE_CODE,
-                base_url=_base_url(request),
+                base_url=site_url(request),
                 **form.booking_values(),
             )
         except ValidationError as error:
@@ -137,11 +138,6 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("offers:booking", token=booking_token(booking))
     return _offer_page(request, offer, form)
-
-
-def _base_url(request: HttpRequest) -> str:
-    """The site's address as this visitor reached it, for links in e-mails."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _events_json_ld(request: HttpRequest, offer: SchoolOffer, sessions: list[OfferSession]) -> SafeString:
@@ -231,7 +227,7 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.booking_request_cancel(booking=booking, base_url=_base_url(request))
+            services.booking_request_cancel(booking=booking, base_url=site_url(request))
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:

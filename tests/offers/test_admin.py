@@ -231,6 +231,10 @@ def test_an_on_request_booking_is_confirmed_for_the_agreed_day(
     booking.refresh_from_db()
     assert (booking.status, booking.visit_date) == (BookingStatus.CONFIRMED, date(2027, 3, 4))
 
+    # Once the teacher has been sent the day, it is not changed behind their back.
+    client.post(change_url(booking), {"decision": "", "move_to": "", "reply": "", "visit_date": "2027-03-02"})
+    booking.refresh_from_db()
+    assert booking.visit_date == date(2027, 3, 4)
 
 def test_answering_many_at_once_reports_counts(client, curator, malmo, django_capture_on_commit_callbacks):
     offer = SchoolOfferFactory(library=malmo)
