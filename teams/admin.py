@@ -263,6 +263,14 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return visible_to(super().get_queryset(request), request.user, scope=self.scope)
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new row of a model that names its library starts in the person's own."""
+        initial = super().get_changeform_initial_data(request)
+        name, library_id = self.scope.library_field, getattr(request.user, "library_id", None)
+        if library_id and name and "__" not in name and name != "pk" and self.opts.get_field(name).many_to_one:
+            initial.setdefault(name, str(library_id))
+        return initial
+
     def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
         if not is_coordinator(user) and "queryset" not in kwargs:  # a subclass may have chosen the choices

@@ -154,13 +154,6 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
         (_("Link health"), {"fields": [*LINK_HEALTH_FIELDS], "classes": ["collapse"]}),
     ]
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        library_id = getattr(request.user, "library_id", None)
-        if library_id:
-            initial.setdefault("library", str(library_id))
-        return initial
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         # The status moves with the review buttons; only coordinators set it by hand.

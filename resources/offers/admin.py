@@ -95,13 +95,6 @@ class SchoolOfferAdmin(ScopedAdmin):
     def years(self, offer: SchoolOffer) -> str:
         return offer.years_label
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        library_id = getattr(request.user, "library_id", None)
-        if library_id:
-            initial.setdefault("library", str(library_id))
-        return initial
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         # Curators prepare offers; those who may publish them (team leads, coordinators) set the status.

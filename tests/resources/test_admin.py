@@ -160,3 +160,12 @@ def test_view_on_site_links_to_the_public_page(client, superuser):
     response = client.get(reverse("admin:resources_resource_change", args=[resource.pk]))
     assert response.context["original"].get_absolute_url() == resource.get_absolute_url()
     assert "/admin/r/" in response.content.decode()
+
+
+@pytest.mark.parametrize("add_page", ["admin:resources_resource_add", "admin:resources_schooloffer_add",
+                                      "admin:teams_experience_add"])  # fmt: skip
+def test_a_new_row_starts_in_the_persons_own_library(client, lead_a, library_a, add_page):
+    client.force_login(lead_a)
+    response = client.get(reverse(add_page))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["library"] == str(library_a.pk)
