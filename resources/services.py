@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
 from teams.access import can_change, can_publish
 
-PUBLISHABLE = {Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED}
+# The review's steps, and the statuses each starts from (the admin offers a step only from these).
+STARTS_FROM = {
+    "submit_for_review": {Status.DRAFT},
+    "publish": {Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED},
+    "send_back": {Status.IN_REVIEW},
+    "archive": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
+}
 
 
 def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
@@ -32,7 +38,7 @@ def resource_submit_for_review(*, resource: Resource, user: Any) -> Resource:
     """Draft → in review. For anyone who may change the resource."""
     if not can_change(user, resource):
         raise PermissionDenied
-    if resource.status != Status.DRAFT:
+    if resource.status not in STARTS_FROM["submit_for_review"]:
         raise ValidationError(_("Only a draft can be sent for review."), code="status")
     resource.status = Status.IN_REVIEW
     return _save(resource, user=user, fields=["status"])
@@ -43,7 +49,7 @@ def resource_publish(*, resource: Resource, user: Any) -> Resource:
     """Draft, in review or archived → published. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied
-    if resource.status not in PUBLISHABLE:
+    if resource.status not in STARTS_FROM["publish"]:
         raise ValidationError(_("This resource is already published."), code="status")
     resource.full_clean(exclude=["slug"])
     resource.status = Status.PUBLISHED
@@ -56,7 +62,7 @@ def resource_send_back(*, resource: Resource, user: Any, note: str) -> Resource:
     """In review → draft, with a note the curator reads. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied
-    if resource.status != Status.IN_REVIEW:
+    if resource.status not in STARTS_FROM["send_back"]:
         raise ValidationError(_("Only a resource in review can be sent back."), code="status")
     if not note.strip():
         raise ValidationError({"review_note": _("Write what the curator should change.")}, code="required")
@@ -70,7 +76,7 @@ def resource_archive(*, resource: Resource, user: Any) -> Resource:
     """Any status → archived: no longer shown to patrons. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied
-    if resource.status == Status.ARCHIVED:
+    if resource.status not in STARTS_FROM["archive"]:
         raise ValidationError(_("This resource is already archived."), code="status")
     resource.status = Status.ARCHIVED
     return _save(resource, user=user, fields=["status"])

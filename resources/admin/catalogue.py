@@ -106,12 +106,6 @@ WORKFLOW_BUTTONS = [
     ("_send_back", _("Save and send back to the curator"), "publish"),
     ("_archive", _("Save and archive"), "publish"),
 ]
-WORKFLOW_STATUSES = {
-    "_submit_for_review": {Status.DRAFT},
-    "_publish": services.PUBLISHABLE,
-    "_send_back": {Status.IN_REVIEW},
-    "_archive": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
-}
 
 
 @admin.register(Resource)
@@ -177,7 +171,7 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
         return [
             (name, str(label))
             for name, label, rule in WORKFLOW_BUTTONS
-            if allowed[rule] and obj.status in WORKFLOW_STATUSES[name]
+            if allowed[rule] and obj.status in services.STARTS_FROM[name.removeprefix("_")]
         ]
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
@@ -256,7 +250,7 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
         self.bulk(
             request,
             queryset,
-            allowed=changeable_by(queryset, request.user).filter(status=Status.DRAFT),
+            allowed=changeable_by(queryset, request.user).filter(status__in=services.STARTS_FROM["submit_for_review"]),
             apply=lambda resource: bool(services.resource_submit_for_review(resource=resource, user=request.user)),
         )
 
