@@ -71,14 +71,31 @@ class ChoiceArrayField(ArrayField):
         return super(ArrayField, self).formfield(**defaults)
 
 
-class KnowledgeArea(models.Model):
-    """A subject field patrons browse by, looked after by one or more learning teams."""
+class NamedInEachLanguage(models.Model):
+    """A name staff give in each interface language (knowledge areas, school subjects), and a slug."""
 
     name = models.CharField(_("name (Swedish)"), max_length=120)
     name_da = models.CharField(_("name (Danish)"), max_length=120, blank=True)
     name_nb = models.CharField(_("name (Norwegian Bokmål)"), max_length=120, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in web addresses."))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active interface language, falling back to Swedish."""
+        language = translation.get_language() or "sv"
+        return getattr(self, f"name_{language}", "") or self.name
+
+
+class KnowledgeArea(NamedInEachLanguage):
+    """A subject field patrons browse by, looked after by one or more learning teams."""
+
     description = models.TextField(
         _("description"), blank=True, help_text=_("A sentence or two shown on the area's page.")
     )
@@ -117,17 +134,8 @@ class KnowledgeArea(models.Model):
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="resources_area_not_own_parent"),
         ]
 
-    def __str__(self) -> str:
-        return self.localized_name
-
     def get_absolute_url(self) -> str:
         return reverse("resources:area", kwargs={"slug": self.slug})
-
-    @property
-    def localized_name(self) -> str:
-        """The name in the active interface language, falling back to Swedish."""
-        language = translation.get_language() or "sv"
-        return getattr(self, f"name_{language}", "") or self.name
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):

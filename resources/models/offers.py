@@ -15,11 +15,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
-from resources.models.catalogue import KnowledgeArea, Resource, Status
+from resources.models.catalogue import KnowledgeArea, NamedInEachLanguage, Resource, Status
 from resources.school_years import FIRST, LAST, YEARS, range_label, year_label
 from teams.models import Country, LearningTeam, Library
 
@@ -28,28 +28,13 @@ MAX_PROPOSED_DATES = 3
 CURRENCIES = {Country.SWEDEN: "SEK", Country.DENMARK: "DKK", Country.NORWAY: "NOK"}
 
 
-class Subject(models.Model):
+class Subject(NamedInEachLanguage):
     """A school subject offers are made for, named in each interface language."""
-
-    name = models.CharField(_("name (Swedish)"), max_length=120)
-    name_da = models.CharField(_("name (Danish)"), max_length=120, blank=True)
-    name_nb = models.CharField(_("name (Norwegian Bokmål)"), max_length=120, blank=True)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in web addresses."))
 
     class Meta:
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.localized_name
-
-    @property
-    def localized_name(self) -> str:
-        """The name in the active interface language, falling back to Swedish."""
-        language = translation.get_language() or "sv"
-        return getattr(self, f"name_{language}", "") or self.name
 
 
 class OfferFormat(models.TextChoices):
