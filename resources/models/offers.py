@@ -211,6 +211,8 @@ class SchoolOffer(WrittenInALanguage, models.Model):
         # The first publication is dated here so the invariant above always holds.
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

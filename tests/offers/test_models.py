@@ -196,3 +196,12 @@ class TestTheIndexStaysRight:
         offer = SchoolOfferFactory(slug="x", title="En verkstad")
         type(offer.library).objects.filter(pk=offer.library_id).update(municipality="Lund")
         assert self.matches("lund") == ["x"]
+
+
+@pytest.mark.django_db
+def test_publishing_with_update_fields_dates_the_publication_too():
+    offer = SchoolOfferFactory(status=Status.DRAFT, published_at=None)
+    offer.status = Status.PUBLISHED
+    offer.save(update_fields=["status"])
+    offer.refresh_from_db()
+    assert offer.published_at is not None
