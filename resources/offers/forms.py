@@ -108,11 +108,6 @@ class OfferSearchForm(forms.Form):
             self.add_error("to", _("The last day cannot come before the first."))
         return cleaned
 
-    @property
-    def chosen_sort(self) -> str:
-        chosen = self.cleaned_data.get("sort")
-        return chosen or (Sort.RELEVANCE if self.cleaned_data.get("q") else Sort.NEXT_SESSION)
-
 
 class SessionRadios(forms.RadioSelect):
     """The offer's upcoming sessions; those without a place left are shown but cannot be chosen."""

@@ -68,7 +68,7 @@ class OfferListView(SearchListMixin, ListView):
             # The errors are shown beside the fields otherwise; what was typed stays in them.
             self.search = search_offers(
                 self.form.cleaned_data,
-                sort=self.form.chosen_sort,
+                sort=self.form.cleaned_data["sort"],  # chosen above when the address names none
                 subjects=self.form.subjects,
                 areas=self.form.areas,
                 regions=self.form.regions,
