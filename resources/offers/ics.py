@@ -13,10 +13,7 @@ def _location(session: OfferSession) -> str:
         return str(OfferFormat.ONLINE.label)
     if offer.format == OfferFormat.AT_SCHOOL:
         return str(OfferFormat.AT_SCHOOL.label)
-    address = ", ".join(
-        part for part in [library.street_address, f"{library.postal_code} {library.city}".strip()] if part
-    )
-    return f"{library.name}, {address}" if address else library.name
+    return ", ".join([library.name, *library.address_lines])
 
 
 def session_calendar(session: OfferSession, *, url: str) -> str:

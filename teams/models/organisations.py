@@ -46,6 +46,11 @@ class Library(models.Model):
         return self.name
 
     @property
+    def address_lines(self) -> list[str]:
+        """The visiting address as it is written on an envelope: street, then postal code and city."""
+        return [line for line in [self.street_address, f"{self.postal_code} {self.city}".strip()] if line]
+
+    @property
     def language(self) -> str:
         """The language the library's staff read Delarum in, by its country."""
         return COUNTRY_LANGUAGES[Country(self.country)]
