@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from teams.models import Activity
@@ -82,6 +83,14 @@ def calendar(events: Iterable[list[str]], *, product: str, name: str = "") -> st
         lines += event_lines
     lines.append("END:VCALENDAR")
     return "\r\n".join(fold(line) for line in lines) + "\r\n"
+
+
+def calendar_response(body: str, *, filename: str = "") -> HttpResponse:
+    """A calendar for calendar apps; with ``filename``, a file to download rather than a feed to subscribe to."""
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def activities_calendar(activities: Iterable[Activity], *, url_for: Callable[[Activity], str], name: str = "") -> str:

@@ -52,7 +52,7 @@ from teams.access import (
     team_ids,
     visible_to,
 )
-from teams.ics import activities_calendar
+from teams.ics import activities_calendar, calendar_response
 from teams.models import (
     Activity,
     Assessment,
@@ -204,9 +204,7 @@ def reflection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(pk)
     body = activities_calendar([activity], url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
-    return response
+    return calendar_response(body, filename=f"activity-{activity.pk}.ics")
 
 
 def feed_url(request: HttpRequest, team: LearningTeam) -> str:
@@ -230,7 +228,7 @@ def team_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         url_for=lambda item: request.build_absolute_uri(item.get_absolute_url()),
         name=f"{team.name} – Delarum",
     )
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return calendar_response(body)
 
 
 # Exchange bank ---------------------------------------------------------------------------------------------

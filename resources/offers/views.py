@@ -35,6 +35,7 @@ from resources.offers.selectors import (
     search_offers,
 )
 from resources.ratelimit import over_limit
+from teams.ics import calendar_response
 
 SCHEMA_FORMATS = {
     OfferFormat.AT_LIBRARY: "https://schema.org/OfflineEventAttendanceMode",
@@ -198,9 +199,7 @@ def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         offer__in=SchoolOffer.objects.published(),
     )
     url = request.build_absolute_uri(session.offer.get_absolute_url())
-    response = HttpResponse(session_calendar(session, url=url), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-{pk}.ics"'
-    return response
+    return calendar_response(session_calendar(session, url=url), filename=f"{slug}-{pk}.ics")
 
 
 def _booking_for(token: str) -> BookingRequest:
