@@ -96,7 +96,6 @@ def test_resolving_reports_only_touches_own(client, curator_a, curator_with_queu
     assert ProblemReport.objects.get(resource=curator_with_queue).resolved_by == curator_a
 
 
-
 def test_a_report_resolved_on_its_page_records_who_and_reopened_forgets_it(client, curator_a, curator_with_queue):
     report = ProblemReport.objects.get(resource=curator_with_queue)
     url = reverse("admin:resources_problemreport_change", args=[report.pk])
@@ -109,6 +108,7 @@ def test_a_report_resolved_on_its_page_records_who_and_reopened_forgets_it(clien
     client.post(url, {"status": ReportStatus.OPEN})
     report.refresh_from_db()
     assert (report.status, report.resolved_by, report.resolved_at) == ("open", None, None)
+
 
 @pytest.mark.parametrize(
     "name",

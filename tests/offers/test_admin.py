@@ -236,6 +236,7 @@ def test_an_on_request_booking_is_confirmed_for_the_agreed_day(
     booking.refresh_from_db()
     assert booking.visit_date == date(2027, 3, 4)
 
+
 def test_answering_many_at_once_reports_counts(client, curator, malmo, django_capture_on_commit_callbacks):
     offer = SchoolOfferFactory(library=malmo)
     waiting = BookingRequestFactory.create_batch(2, offer=offer)
