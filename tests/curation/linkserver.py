@@ -49,31 +49,36 @@ class Handler(BaseHTTPRequestHandler):
             server.running += 1
             server.most_at_once = max(server.most_at_once, server.running)
         try:
-            if path == "/ok":
-                self.reply(200, body=body)
-            elif path == "/moved":
-                self.reply(301, location="/ok", body=body)
-            elif path == "/loop":
-                self.reply(302, location="/loop", body=body)
-            elif path == "/gone":
-                self.reply(404, body=body)
-            elif path == "/no-head":
-                self.reply(405 if self.command == "HEAD" else 200, body=body)
-            elif path == "/error":
-                self.reply(500, body=body)
-            elif path == "/flap":  # two failing answers, two working ones, two failing ...
-                self.reply(503 if (count - 1) // 2 % 2 == 0 else 200, body=body)
-            elif path == "/slow":
-                server.release.wait(5)  # longer than the checker waits
-                self.reply(200, body=body)
-            elif path == "/busy":
-                server.release.wait(0.05)  # holds its slot a moment, to see how many run at once
-                self.reply(200, body=body)
-            else:
-                self.reply(404, body=body)
+            status, location = self.decide(path, count)
         finally:
+            # Counted as finished before the reply leaves: once the checker has the reply it may send the next
+            # request, which must not find this one still counted.
             with server.lock:
                 server.running -= 1
+        self.reply(status, location=location, body=body)
+
+    def decide(self, path: str, count: int) -> tuple[int, str]:
+        """The status (and redirect) for ``path``, after waiting as long as that address does."""
+        server = self.server
+        if path == "/ok":
+            return 200, ""
+        if path == "/moved":
+            return 301, "/ok"
+        if path == "/loop":
+            return 302, "/loop"
+        if path == "/no-head":
+            return (405 if self.command == "HEAD" else 200), ""
+        if path == "/error":
+            return 500, ""
+        if path == "/flap":  # two failing answers, two working ones, two failing ...
+            return (503 if (count - 1) // 2 % 2 == 0 else 200), ""
+        if path == "/slow":
+            server.release.wait(5)  # longer than the checker waits
+            return 200, ""
+        if path == "/busy":
+            server.release.wait(0.05)  # holds its slot a moment, to see how many run at once
+            return 200, ""
+        return 404, ""  # "/gone" and anything else
 
     def reply(self, status: int, *, location: str = "", body: bool) -> None:
         try:
