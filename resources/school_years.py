@@ -26,6 +26,21 @@ YEARS = {
 }
 
 
+# The first year of lower secondary school (ISCED 2) on the shared scale, per country.
+LOWER_SECONDARY = {Country.SWEDEN: 7, Country.DENMARK: 7, Country.NORWAY: 8}
+
+
+def isced_level(country: str, year: int) -> int:
+    """The ISCED 2011 level of a country's school year: 0 pre-primary, 1 primary, 2 lower, 3 upper secondary."""
+    country = Country(country)
+    if year >= UPPER_SECONDARY[country]:
+        return 3
+    if year >= LOWER_SECONDARY[country]:
+        return 2
+    # Förskoleklass and 0. klasse are pre-primary; Norway's first year of school (1. trinn) is primary.
+    return 0 if year == 0 and country != Country.NORWAY else 1
+
+
 def _stage(country: str, year: int) -> str:
     return "upper" if year >= UPPER_SECONDARY[Country(country)] else "compulsory"
 

@@ -45,15 +45,27 @@ class Audience(models.TextChoices):
 
 
 class Kind(models.TextChoices):
+    """What sort of thing a resource is; each maps to the HCRT and LRMI vocabularies (resources/vocabularies.py)."""
+
     ARTICLE = "article", _("article")
     VIDEO = "video", _("video")
     PODCAST = "podcast", _("podcast")
+    AUDIO = "audio", _("audio recording")
     COURSE = "course", _("online course")
+    LESSON_PLAN = "lesson_plan", _("lesson plan")
     EXERCISE = "exercise", _("exercise")
+    WORKSHEET = "worksheet", _("worksheet")
+    ASSESSMENT = "assessment", _("assessment")
+    GAME = "game", _("educational game")
+    SIMULATION = "simulation", _("simulation")
     GUIDE = "guide", _("guide")
     EBOOK = "ebook", _("e-book")
+    TEXT = "text", _("text")
+    IMAGE = "image", _("image")
+    APPLICATION = "application", _("application")
     TOOL = "tool", _("tool")
     WEBSITE = "website", _("website")
+    OTHER = "other", _("other")
 
 
 class ChoiceArrayField(ArrayField):

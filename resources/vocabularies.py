@@ -1,0 +1,230 @@
+"""Delarum's own values in the standard vocabularies that other systems understand.
+
+Harvesters and search engines do not know what "guide" or "newcomers" means here; they know:
+
+- HCRT, the resource-type scheme that the German AMB profile and OERSI use (``https://w3id.org/kim/hcrt/<term>``),
+  beside LRMI's ``learningResourceType`` labels where LRMI has a fitting term;
+- LRMI's educational audience roles (``audience.educationalRole``);
+- ISCED 2011 levels for school years, as the KIM ``educationalLevel`` scheme names them;
+- Creative Commons and SPDX URIs for licences (``resources.licenses``), BCP 47 tags for languages.
+
+Every output (JSON-LD, OAI-PMH, feeds) and the import read these tables, so a term is written down once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from resources.licenses import LICENSES
+from resources.models import Audience, Kind
+
+HCRT = "https://w3id.org/kim/hcrt/"
+LRMI_ROLE = "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/"
+EDUCATIONAL_LEVEL = "https://w3id.org/kim/educationalLevel/level_"
+
+
+class Term(NamedTuple):
+    """A concept of a published vocabulary: its URI and its English preferred label."""
+
+    id: str
+    label: str
+
+
+# HCRT's concepts (https://w3id.org/kim/hcrt/scheme), by term.
+HCRT_TERMS = {
+    term: Term(HCRT + term, label)
+    for term, label in [
+        ("application", "Software Application"),
+        ("assessment", "Assessment"),
+        ("audio", "Audio Recording"),
+        ("case_study", "Case Study"),
+        ("course", "Course"),
+        ("data", "Data"),
+        ("diagram", "Diagram"),
+        ("drill_and_practice", "Drill and Practice"),
+        ("educational_game", "Game"),
+        ("experiment", "Experiment"),
+        ("image", "Image"),
+        ("index", "Reference Work"),
+        ("lesson_plan", "Lesson Plan"),
+        ("map", "Map"),
+        ("portal", "Web Portal"),
+        ("questionnaire", "Questionnaire"),
+        ("script", "Script"),
+        ("sheet_music", "Sheet Music"),
+        ("simulation", "Simulation"),
+        ("slide", "Presentation"),
+        ("text", "Text"),
+        ("textbook", "Textbook"),
+        ("video", "Video"),
+        ("web_page", "Web Page"),
+        ("worksheet", "Worksheet"),
+        ("other", "Other"),
+    ]
+}
+
+# Each kind's HCRT term, and its LRMI learningResourceType label where LRMI has one that fits.
+KIND_TERMS: dict[str, tuple[str, str | None]] = {
+    Kind.ARTICLE: ("text", "supporting document"),
+    Kind.VIDEO: ("video", None),
+    Kind.PODCAST: ("audio", None),
+    Kind.AUDIO: ("audio", None),
+    Kind.COURSE: ("course", None),
+    Kind.LESSON_PLAN: ("lesson_plan", "lesson plan"),
+    Kind.EXERCISE: ("drill_and_practice", "activity plan"),
+    Kind.WORKSHEET: ("worksheet", "activity plan"),
+    Kind.ASSESSMENT: ("assessment", "assessment"),
+    Kind.GAME: ("educational_game", None),
+    Kind.SIMULATION: ("simulation", None),
+    Kind.GUIDE: ("text", "supporting document"),
+    Kind.EBOOK: ("text", None),
+    Kind.TEXT: ("text", "supporting document"),
+    Kind.IMAGE: ("image", None),
+    Kind.APPLICATION: ("application", None),
+    Kind.TOOL: ("application", None),
+    Kind.WEBSITE: ("web_page", None),
+    Kind.OTHER: ("other", None),
+}
+
+
+def hcrt_term(kind: str) -> Term:
+    """The HCRT concept for one of Delarum's kinds."""
+    return HCRT_TERMS[KIND_TERMS[kind][0]]
+
+
+def lrmi_type(kind: str) -> str | None:
+    """LRMI's learningResourceType label for a kind, or None when LRMI has no term for it."""
+    return KIND_TERMS[kind][1]
+
+
+# Each audience's LRMI educational audience role, where one fits.
+AUDIENCE_ROLES: dict[str, str | None] = {
+    Audience.CHILDREN: "student",
+    Audience.YOUTH: "student",
+    Audience.ADULTS: "generalPublic",
+    Audience.SENIORS: "generalPublic",
+    Audience.NEWCOMERS: "generalPublic",
+    Audience.TEACHERS: "teacher",
+    Audience.LIBRARY_STAFF: "professional",
+}
+ROLE_LABELS = {
+    "student": "student",
+    "generalPublic": "general public",
+    "teacher": "teacher",
+    "professional": "professional",
+}
+
+
+def educational_role(audience: str) -> Term | None:
+    """The LRMI educational audience role for one of Delarum's audiences."""
+    role = AUDIENCE_ROLES.get(audience)
+    return Term(LRMI_ROLE + role, ROLE_LABELS[role]) if role else None
+
+
+# ISCED 2011 levels as the KIM educationalLevel scheme names them.
+ISCED_LABELS = {
+    0: "Early childhood education",
+    1: "Primary education",
+    2: "Lower secondary education",
+    3: "Upper secondary education",
+}
+
+
+def educational_level(isced: int) -> Term:
+    """The educationalLevel concept of an ISCED 2011 level (0–3 are the ones school offers reach)."""
+    return Term(f"{EDUCATIONAL_LEVEL}{isced}", ISCED_LABELS[isced])
+
+
+def license_uri(spdx_id: str) -> str | None:
+    """The licence's canonical URI (Creative Commons' own for CC licences), or None for an unknown id."""
+    license = LICENSES.get(spdx_id)
+    return license.url if license else None
+
+
+def _key(value: str) -> str:
+    return " ".join(value.casefold().replace("_", " ").replace("-", " ").split())
+
+
+def _synonyms(table: dict[str, list[str]]) -> dict[str, str]:
+    return {_key(word): value for value, words in table.items() for word in [value, *words]}
+
+
+# What an import may say for a kind: our own values, HCRT terms, labels and URIs, LRMI labels, common words.
+KIND_SYNONYMS = _synonyms(
+    {
+        Kind.ARTICLE: ["article", "artikel", "artikkel", "blog post"],
+        Kind.VIDEO: ["film", "movie", "video recording", "recorded lesson"],
+        Kind.PODCAST: ["podd", "podcast episode"],
+        Kind.AUDIO: ["audio recording", "sound", "ljud", "lyd"],
+        Kind.COURSE: ["online course", "mooc", "kurs", "e-learning"],
+        Kind.LESSON_PLAN: ["lesson", "lektionsplanering", "undervisningsforløb", "undervisningsopplegg", "unit plan"],
+        Kind.EXERCISE: ["drill and practice", "practice", "övning", "øvelse", "øving", "activity plan"],
+        Kind.WORKSHEET: ["arbetsblad", "arbejdsark", "arbeidsark", "handout"],
+        Kind.ASSESSMENT: ["quiz", "test", "exam", "assessment item", "questionnaire", "prov"],
+        Kind.GAME: ["educational game", "game", "spel", "spil", "spill", "lernspiel"],
+        Kind.SIMULATION: ["sim", "simulering"],
+        Kind.GUIDE: ["how to", "tutorial", "guide", "vejledning", "veiledning", "handledning", "manual"],
+        Kind.EBOOK: ["e-book", "ebook", "e bok", "book", "textbook", "bok", "bog"],
+        Kind.TEXT: ["text", "document", "supporting document", "script", "tekst"],
+        Kind.IMAGE: ["picture", "photo", "illustration", "diagram", "map", "bild", "billede", "bilde"],
+        Kind.APPLICATION: ["software application", "software", "app", "application", "program"],
+        Kind.TOOL: ["tool", "verktyg", "værktøj", "verktøy"],
+        Kind.WEBSITE: [
+            "web page",
+            "website",
+            "web site",
+            "web portal",
+            "portal",
+            "webbplats",
+            "hjemmeside",
+            "nettside",
+        ],
+        Kind.OTHER: ["other", "annat", "andet", "annet", "misc"],
+    }
+)
+for _kind, (_term, _lrmi) in KIND_TERMS.items():
+    # HCRT terms and URIs of the kinds that are the one natural choice for that term.
+    KIND_SYNONYMS.setdefault(_key(_term), _kind)
+    KIND_SYNONYMS.setdefault(_key(HCRT + _term), _kind)
+    KIND_SYNONYMS.setdefault(_key(HCRT_TERMS[_term].label), _kind)
+
+AUDIENCE_SYNONYMS = _synonyms(
+    {
+        Audience.CHILDREN: ["kids", "barn", "børn", "pupils", "elever", "elevar", "primary school"],
+        Audience.YOUTH: [
+            "young people",
+            "teens",
+            "teenagers",
+            "youth",
+            "unga",
+            "ungdom",
+            "unge",
+            "student",
+            "students",
+        ],
+        Audience.ADULTS: ["adult", "vuxna", "voksne", "general public", "adult learners"],
+        Audience.SENIORS: ["senior", "elderly", "äldre", "ældre", "eldre", "pensionärer"],
+        Audience.NEWCOMERS: ["newcomer", "immigrants", "nyanlända", "nyankomne", "nyankomne", "refugees"],
+        Audience.TEACHERS: ["teacher", "lärare", "lærere", "lærarar", "educators", "educator"],
+        Audience.LIBRARY_STAFF: [
+            "library staff",
+            "librarians",
+            "librarian",
+            "bibliotekarier",
+            "bibliotekarer",
+            "professional",
+        ],
+    }
+)
+for _role, _label in ROLE_LABELS.items():
+    AUDIENCE_SYNONYMS.setdefault(_key(LRMI_ROLE + _role), AUDIENCE_SYNONYMS.get(_key(_label), ""))
+
+
+def kind_from(value: str) -> str | None:
+    """One of Delarum's kinds for an import's value (our own, an HCRT or LRMI term, a common word), or None."""
+    return KIND_SYNONYMS.get(_key(value)) or None
+
+
+def audience_from(value: str) -> str | None:
+    """One of Delarum's audiences for an import's value (our own, an LRMI role, a common word), or None."""
+    return AUDIENCE_SYNONYMS.get(_key(value)) or None
