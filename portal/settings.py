@@ -144,6 +144,7 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "concurrency": env_int("WORKER_CONCURRENCY", 4),  # a link check takes minutes; e-mail must not wait for it
     "delete_jobs": "successful",  # what went well leaves no trace; failures stay for the admin
 }
+PROCRASTINATE_ON_APP_READY = "teams.jobs.on_app_ready"
 # The site's address outside a request (links in e-mails that periodic jobs send): https://delarum.example.
 SITE_URL = env_url("SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if not DEBUG else "http://127.0.0.1:8000")
 

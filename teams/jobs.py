@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from procrastinate import RetryStrategy
+from django.db import connections
+from procrastinate import App, JobContext, RetryStrategy
 from procrastinate.contrib.django import app
 
 MAIL_QUEUE = "mail"
@@ -40,3 +41,17 @@ def daily_task(*, at: str) -> Callable[[Callable[..., None]], Any]:
         return app.periodic(cron=f"{minute} {hour} * * *", periodic_id=func.__name__)(task)
 
     return register
+
+
+def own_database_connections(call_next: Callable[[], Any], context: JobContext, worker: Any) -> Any:
+    """Each job runs in a worker thread; the database connections it opened are closed when it ends, as
+    Django closes a request's, so none is left open by a thread that is gone."""
+    try:
+        return call_next()
+    finally:
+        connections.close_all()
+
+
+def on_app_ready(ready_app: App) -> None:
+    """Called by Procrastinate's Django app once it is set up (PROCRASTINATE_ON_APP_READY)."""
+    ready_app.worker_defaults.setdefault("task_middleware", []).append(own_database_connections)
