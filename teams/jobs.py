@@ -17,8 +17,8 @@ from procrastinate.contrib.django import app
 MAIL_QUEUE = "mail"
 PERIODIC_QUEUE = "periodic"
 
-# Mail is tried for about a day: 30 s plus 3 to the power of the attempt after each failure (33 s, 39 s, 57 s,
-# 2 min, 5 min, 13 min, 37 min, 1.8 h, 5.5 h, 16 h). Only what may pass later is tried again: a refused
+# Mail is tried for about a day: ten retries, 30 s plus 3 to the power of the attempt after each failure (33 s,
+# 39 s, 57 s, 2 min, 5 min, 13 min, 37 min, 1.8 h, 5.5 h, 16 h). Only what may pass later is tried again: a refused
 # connection, a timeout, the server's temporary "try later" (smtplib's errors are OSErrors). A mistake in a
 # template fails at once and shows in the admin.
 MAIL_RETRY = RetryStrategy(max_attempts=10, wait=30, exponential_wait=3, retry_exceptions={OSError})
