@@ -26,14 +26,16 @@ TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastinate_job
 
 
 class Jobs:
-    def run(self) -> None:
-        """Run every job that is due, as the production worker does, and return when none is left."""
+    def run(self, queues: list[str] | None = None) -> None:
+        """Run every job that is due (on these queues), as the production worker does; return when none is left."""
         real_app = procrastinate_app.current_app
         periodic, real_app.periodic_registry = real_app.periodic_registry, PeriodicRegistry()
         try:
             with app.replace_connector(app.connector.get_worker_connector()) as worker_app:  # type: ignore[attr-defined]
                 # One job at a time, so that the e-mails of one event arrive in a known order.
-                worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False, concurrency=1)
+                worker_app.run_worker(
+                    wait=False, install_signal_handlers=False, listen_notify=False, concurrency=1, queues=queues
+                )
         finally:
             real_app.periodic_registry = periodic
 
@@ -59,7 +61,7 @@ def job_count() -> int:
 class _Inbox:
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
         return "250 OK"
 
