@@ -9,6 +9,7 @@ are not started on their own in tests (their test defers them); everything else 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,17 +28,32 @@ TABLES = "procrastinate_events, procrastinate_periodic_defers, procrastinate_job
 
 class Jobs:
     def run(self, queues: list[str] | None = None) -> None:
-        """Run every job that is due (on these queues), as the production worker does; return when none is left."""
+        """Run every job that is due (on these queues), as the production worker does; return when none is left.
+
+        The worker gets a thread of its own, with its own event loop (Playwright's sync API keeps one running in
+        the browser tests' thread)."""
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                with app.replace_connector(app.connector.get_worker_connector()) as worker_app:  # type: ignore[attr-defined]
+                    # One job at a time, so that the e-mails of one event arrive in a known order.
+                    worker_app.run_worker(
+                        wait=False, install_signal_handlers=False, listen_notify=False, concurrency=1, queues=queues
+                    )
+            except BaseException as error:
+                failure.append(error)
+
         real_app = procrastinate_app.current_app
         periodic, real_app.periodic_registry = real_app.periodic_registry, PeriodicRegistry()
         try:
-            with app.replace_connector(app.connector.get_worker_connector()) as worker_app:  # type: ignore[attr-defined]
-                # One job at a time, so that the e-mails of one event arrive in a known order.
-                worker_app.run_worker(
-                    wait=False, install_signal_handlers=False, listen_notify=False, concurrency=1, queues=queues
-                )
+            worker = threading.Thread(target=work, name="procrastinate-worker")
+            worker.start()
+            worker.join()
         finally:
             real_app.periodic_registry = periodic
+        if failure:
+            raise failure[0]
 
     def all(self) -> list[ProcrastinateJob]:
         return list(ProcrastinateJob.objects.order_by("id"))
