@@ -31,7 +31,6 @@ from teams.models import (
 )
 
 
-
 def participation_sign_up(*, activity: Activity, user: User) -> Participation:
     if not is_staff_member(user):
         raise PermissionDenied
