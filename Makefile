@@ -25,9 +25,12 @@ $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 ## run: install, start the embedded database, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+## with the task queue's worker beside the server (e-mail, daily jobs); stopping the server stops the worker
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need (Chromium included), check code quality, run the whole suite

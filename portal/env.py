@@ -60,6 +60,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str) -> str:
+    """A web address without a trailing slash: ``https://delarum.example``."""
+    raw = (os.environ.get(name) or "").strip() or default
+    url = urlsplit(raw)
+    if url.scheme not in ("http", "https") or not url.hostname or url.path.strip("/") or url.query:
+        raise ImproperlyConfigured(f"{name} must be the site's address, like https://delarum.example, not {raw!r}.")
+    return raw.rstrip("/")
+
+
 def env_required(name: str, reason: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:

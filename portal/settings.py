@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.embedded_db import default_server
-from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str
+from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "taggit",
     "simple_history",
+    "procrastinate.contrib.django",
     "teams",
     "resources",
     "portal",
@@ -121,7 +122,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # E-mail: SMTP from EMAIL_URL (smtp://user:password@host:587?tls=1); printed to the console in development
-# when EMAIL_URL is unset. Booking requests send theirs after the transaction commits.
+# when EMAIL_URL is unset. Every e-mail is a job on the task queue (below), enqueued in the transaction that
+# writes what it tells, and sent by the worker.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Delarum <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if (email_server := env_email_url("EMAIL_URL")) is not None:
@@ -135,6 +137,16 @@ if (email_server := env_email_url("EMAIL_URL")) is not None:
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = 10
+
+# The task queue (Procrastinate): jobs live in the same PostgreSQL, so a job is enqueued in the transaction
+# of the write it belongs to. `manage.py procrastinate worker` runs them (README, "Background jobs").
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": env_int("WORKER_CONCURRENCY", 4),  # a link check takes minutes; e-mail must not wait for it
+    "delete_jobs": "successful",  # what went well leaves no trace; failures stay for the admin
+}
+PROCRASTINATE_ON_APP_READY = "teams.jobs.on_app_ready"
+# The site's address outside a request (links in e-mails that periodic jobs send): https://delarum.example.
+SITE_URL = env_url("SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if not DEBUG else "http://127.0.0.1:8000")
 
 # Booking requests one address (IP) may post to the school-offer forms per hour; 0 turns the limit off.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
@@ -223,4 +235,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Procrastinate tells of every task it registers at start-up; the worker's own lines stay.
+    "loggers": {name: {"level": "WARNING"} for name in ("procrastinate.blueprints", "procrastinate.periodic")},
 }

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from portal import views
+from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -24,7 +26,12 @@ urlpatterns += i18n_patterns(
     path("", include("teams.urls")),
     path("staff/", include("portal.staff.urls")),
     path("", include("portal.staff.public_urls")),
-    # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views).
+    # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views; the e-mail is a job).
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
 )
 

@@ -21,9 +21,11 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from taggit.models import Tag
 
 from resources.models import BrokenLink, ProblemKind, ProblemReport, SchoolOffer, Status, Subject, TermGroup
+from resources.offers.emails import booking_email
 from teams.models import Visibility
 from tests.factories import (
     ActivityFactory,
@@ -92,6 +94,9 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "teams.questionnaire": lambda ctx: ctx["assessment"].questionnaire,
     "teams.dimension": lambda ctx: DimensionFactory(questionnaire=ctx["assessment"].questionnaire),
     "teams.assessment": lambda ctx: ctx["assessment"],
+    "procrastinate.procrastinatejob": lambda ctx: ProcrastinateJob.objects.get(
+        pk=booking_email.defer(booking_id=1, event="received", recipient="teacher", base_url="http://testserver")
+    ),
 }
 
 #                      anonymous, patron, curator A, curator B, lead A, coordinator
@@ -146,6 +151,9 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     "teams.reflection": {**COORDINATORS_ONLY, "history": "LLFGFO"},  # authors write theirs on the staff pages
     "teams.questionnaire": COORDINATORS_ONLY,
     "teams.dimension": COORDINATORS_ONLY,
+    "procrastinate.procrastinatejob": {  # the task queue's jobs: coordinators look, nobody edits
+        "changelist": "LLFFFO", "add": "LLFFFF", "change": "LLFFFO", "delete": "LLFFFF", "history": "LLFFFO",
+    },
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
-from portal.env import env_bool, env_int, env_list
+from portal.env import env_bool, env_int, env_list, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -73,6 +75,24 @@ def test_env_helpers_read_and_refuse(monkeypatch):
     monkeypatch.setenv("NUMBER", "twelve")
     with pytest.raises(ImproperlyConfigured, match="NUMBER must be a whole number"):
         env_int("NUMBER", 1)
+
+
+def test_the_site_address_is_read_and_refused(monkeypatch):
+    assert env_url("SITE_URL", "https://delarum.example/") == "https://delarum.example"
+    monkeypatch.setenv("SITE_URL", "delarum.example")
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be the site's address"):
+        env_url("SITE_URL", "https://delarum.example")
+
+
+def test_the_worker_reaches_the_database_of_database_url(db):
+    # Production: DATABASE_URL, here the test database over the embedded server's Unix socket.
+    database = connection.settings_dict
+    password = f":{quote(database['PASSWORD'], safe='')}" if database.get("PASSWORD") else ""
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    url = f"postgres://{database['USER']}{password}@{quote(database['HOST'], safe='')}{port}/{database['NAME']}"
+    result = manage("procrastinate", "healthchecks", **{**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "Worker App: OK" in result.stdout
 
 
 def test_requests_behind_the_tls_proxy_count_as_secure(settings, client, db):
