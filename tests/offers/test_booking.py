@@ -302,6 +302,23 @@ def test_a_double_click_makes_one_request(client, offer, session):
     assert job_count() == 2  # the first post's two e-mails, none for the second
 
 
+def test_a_double_click_on_the_last_place_shows_the_booking_it_made(client, offer):
+    last = OfferSessionFactory(offer=offer, capacity=1)
+    data = form_data(last)
+    first = post(client, offer, data)
+
+    again = post(client, offer, data)  # the session is full now, with this very form's booking
+
+    assert again.status_code == 302
+    assert (
+        again["Location"]
+        == first["Location"]
+        == url("offers:booking", token=booking_token(BookingRequest.objects.get()))
+    )
+    last.refresh_from_db()
+    assert last.groups_booked == 1
+
+
 def test_a_used_form_cannot_be_reused_for_someone_else(client, offer, session):
     data = form_data(session)
     post(client, offer, data)
