@@ -7,6 +7,7 @@ anything else is production, which refuses to start without SECRET_KEY and ALLOW
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.embedded_db import default_server
-from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str
+from portal.env import (
+    env_bool,
+    env_email_url,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_required,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -56,6 +66,7 @@ INSTALLED_APPS = [
     "csp",
     "taggit",
     "simple_history",
+    "axes",
     "teams",
     "resources",
     "portal",
@@ -73,6 +84,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -146,6 +158,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Sign-in lockout (django-axes): 5 failed sign-ins in 30 minutes lock out the username, and also the address,
+# on the admin's and the staff pages' sign-in alike; a successful sign-in before that starts the count again.
+# Attempts are kept in the database, so every web instance sees them; coordinators see and lift lockouts in
+# the admin (Access attempts). The address is the visitor's, read behind TRUSTED_PROXIES as the rate limits do.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "teams.network.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # the failures are enough; no record of every successful sign-in
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -181,7 +211,9 @@ STORAGES = {
     },
 }
 
-# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, "Running behind
+# a proxy"). X-Forwarded-For counts only from TRUSTED_PROXIES (teams.network.client_address): none by default.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -92,6 +93,9 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "teams.questionnaire": lambda ctx: ctx["assessment"].questionnaire,
     "teams.dimension": lambda ctx: DimensionFactory(questionnaire=ctx["assessment"].questionnaire),
     "teams.assessment": lambda ctx: ctx["assessment"],
+    "axes.accessattempt": lambda ctx: AccessAttempt.objects.create(
+        username="karin", ip_address="203.0.113.5", user_agent="", failures_since_start=5
+    ),
 }
 
 #                      anonymous, patron, curator A, curator B, lead A, coordinator
@@ -146,6 +150,7 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     "teams.reflection": {**COORDINATORS_ONLY, "history": "LLFGFO"},  # authors write theirs on the staff pages
     "teams.questionnaire": COORDINATORS_ONLY,
     "teams.dimension": COORDINATORS_ONLY,
+    "axes.accessattempt": {**COORDINATORS_ONLY, "add": "LLFFFF"},  # failed sign-ins are recorded, not added
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}
