@@ -174,6 +174,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
         "LLRRRR",
     ),
     "health": (lambda ctx: {}, "OOOOOO"),
+    "media": (lambda ctx: {"path": "resources/2026/no-such-file.pdf"}, "NNNNNN"),
     "home": (lambda ctx: {}, "OOOOOO"),
     "resources:list": (lambda ctx: {}, "OOOOOO"),
     "resources:detail": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
