@@ -7,6 +7,7 @@ anything else is production, which refuses to start without SECRET_KEY and ALLOW
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.embedded_db import default_server
-from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str, env_url
+from portal.env import (
+    env_bool,
+    env_email_url,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_required,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -57,6 +68,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "procrastinate.contrib.django",
+    "axes",
     "teams",
     "resources",
     "portal",
@@ -75,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -159,6 +172,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Sign-in lockout (django-axes): 5 failed sign-ins in 30 minutes lock out the username, and also the address,
+# on the admin's and the staff pages' sign-in alike; a successful sign-in before that starts the count again.
+# Attempts are kept in the database, so every web instance sees them; coordinators see and lift lockouts in
+# the admin (Access attempts). The address is the visitor's, read behind TRUSTED_PROXIES as the rate limits do.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "teams.network.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # the failures are enough; no record of every successful sign-in
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -185,6 +216,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploads are checked by content against an allow-list (teams/uploads.py) and may be at most this large.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -194,7 +227,9 @@ STORAGES = {
     },
 }
 
-# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, "Running behind
+# a proxy"). X-Forwarded-For counts only from TRUSTED_PROXIES (teams.network.client_address): none by default.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
@@ -237,5 +272,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Procrastinate tells of every task it registers at start-up; the worker's own lines stay.
-    "loggers": {name: {"level": "WARNING"} for name in ("procrastinate.blueprints", "procrastinate.periodic")},
+    # django-axes tells of every sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {name: {"level": "WARNING"} for name in ("procrastinate.blueprints", "procrastinate.periodic", "axes")},
 }

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import views
 from teams.forms import QueuedPasswordResetForm
+from portal.media import media
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -16,6 +16,8 @@ admin.site.index_title = _("What would you like to work on?")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
+    # Uploaded files, in production too, with headers that keep them from running on the site (portal/media.py).
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...
@@ -34,6 +36,3 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/", include("django.contrib.auth.urls")),
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
 from teams.models import LearningTeam, Library
+from teams.uploads import validate_upload
 
 # A link that failed this many checks in a row is flagged broken (manage.py check_links).
 BROKEN_AFTER_FAILURES = 3
@@ -197,6 +198,7 @@ class Resource(WrittenInALanguage, models.Model):
         _("file"),
         upload_to="resources/%Y/",
         blank=True,
+        validators=[validate_upload],
         help_text=_("Upload the resource itself if it has no web address."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBSITE)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -97,6 +98,9 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "procrastinate.procrastinatejob": lambda ctx: ProcrastinateJob.objects.get(
         pk=booking_email.defer(booking_id=1, event="received", recipient="teacher", base_url="http://testserver")
     ),
+    "axes.accessattempt": lambda ctx: AccessAttempt.objects.create(
+        username="karin", ip_address="203.0.113.5", user_agent="", failures_since_start=5
+    ),
 }
 
 #                      anonymous, patron, curator A, curator B, lead A, coordinator
@@ -154,6 +158,7 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     "procrastinate.procrastinatejob": {  # the task queue's jobs: coordinators look, nobody edits
         "changelist": "LLFFFO", "add": "LLFFFF", "change": "LLFFFO", "delete": "LLFFFF", "history": "LLFFFO",
     },
+    "axes.accessattempt": {**COORDINATORS_ONLY, "add": "LLFFFF"},  # failed sign-ins are recorded, not added
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}
@@ -177,6 +182,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
         "LLRRRR",
     ),
     "health": (lambda ctx: {}, "OOOOOO"),
+    "media": (lambda ctx: {"path": "resources/2026/no-such-file.pdf"}, "NNNNNN"),
     "home": (lambda ctx: {}, "OOOOOO"),
     "resources:list": (lambda ctx: {}, "OOOOOO"),
     "resources:detail": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),

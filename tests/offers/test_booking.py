@@ -3,6 +3,7 @@ one request per form, spam and abuse, and cancelling through the signed link."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import threading
 import uuid
@@ -391,12 +392,29 @@ def test_one_address_may_post_only_so_often(client, offer, settings):
     assert post(client, offer, form_data(sessions[2]), REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_behind_the_proxy_the_forwarded_address_counts(client, offer, settings):
+def test_a_forged_forwarded_address_does_not_escape_the_limit(client, offer, settings):
     settings.BOOKING_RATE_LIMIT = 1
     session = OfferSessionFactory(offer=offer, capacity=5)
     assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
-    assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
-    assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+    assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 429
+    assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert BookingRequest.objects.count() == 1
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, offer, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+    session = OfferSessionFactory(offer=offer, capacity=5)
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    # The visitor's forged first address changes each time; the proxy appends the one it saw.
+    assert (
+        post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", **proxy).status_code == 302
+    )
+    assert (
+        post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.5", **proxy).status_code == 429
+    )
+    # Another visitor behind the same proxy is not affected.
+    assert post(client, offer, form_data(session), HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 302
 
 
 # Cancelling through the signed link

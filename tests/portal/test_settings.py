@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from portal.env import env_bool, env_int, env_list, env_url
+from portal.env import env_bool, env_int, env_list, env_networks, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -121,3 +121,21 @@ def test_security_headers_are_sent(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,2001:db8::/32")
+    assert [str(network) for network in env_networks("TRUSTED_PROXIES")] == [
+        "10.0.0.1/32",
+        "172.16.0.0/12",
+        "2001:db8::/32",
+    ]
+    monkeypatch.delenv("TRUSTED_PROXIES")
+    assert env_networks("TRUSTED_PROXIES") == []
+
+
+def test_a_trusted_proxy_that_is_no_address_fails_loudly():
+    result = manage("check", **PRODUCTION, TRUSTED_PROXIES="10.0.0.1, proxy.internal")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
+    assert "'proxy.internal'" in result.stderr
