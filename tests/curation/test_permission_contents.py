@@ -72,7 +72,7 @@ def catalogue(library_b, team_b):
             slug=f"dold-{status}",
             summary=f"Allt om {word}.",
             description=word,
-        )  # fmt: skip
+        )
         for status, word in HIDDEN_WORDS.items()
     }
     noted = ResourceFactory(library=library_b, team=team_b, slug="med-anteckning", review_note=f"Kolla {NOTE_WORD}.")
