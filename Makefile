@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint stop messages bench clean
+.PHONY: run test lint stop messages bench bench-load backup clean
 BENCH_RESOURCES ?= 100000
 
 # Dependencies are pinned in pyproject.toml; the stamp files re-install when it changes.
@@ -47,6 +47,10 @@ lint: $(VENV)/.installed-test
 ## stop: stop the embedded PostgreSQL server (it keeps running between commands otherwise)
 stop: $(VENV)/.installed
 	$(PY) -m portal.embedded_db stop
+
+## backup: the database and the uploaded files in one archive under var/backups/ (restore: manage.py restore FILE)
+backup: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py backup
 
 ## messages: extract translatable strings into the .po files and compile them
 messages: $(VENV)/.installed
