@@ -21,7 +21,8 @@ from resources.models import Audience, Kind
 
 HCRT = "https://w3id.org/kim/hcrt/"
 LRMI_ROLE = "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/"
-EDUCATIONAL_LEVEL = "https://w3id.org/kim/educationalLevel/level_"
+EDUCATIONAL_LEVEL_SCHEME = "https://w3id.org/kim/educationalLevel/"
+EDUCATIONAL_LEVEL = EDUCATIONAL_LEVEL_SCHEME + "level_"
 
 
 class Term(NamedTuple):
