@@ -92,8 +92,12 @@ def learning_resource(live_server, resource, language: str = "sv") -> dict[str, 
 
 def test_a_full_resource_page_is_an_amb_learning_resource_with_terms_from_the_vocabularies(live_server):
     library = LibraryFactory(name="Malmö stadsbibliotek", slug="malmo")
-    areas = [KnowledgeAreaFactory(name="Källkritik", name_da="Kildekritik", name_nb="Kildekritikk",
-                                  name_en="Source criticism"), KnowledgeAreaFactory()]  # fmt: skip
+    areas = [
+        KnowledgeAreaFactory(
+            name="Källkritik", name_da="Kildekritik", name_nb="Kildekritikk", name_en="Source criticism"
+        ),
+        KnowledgeAreaFactory(),
+    ]
     resource = ResourceFactory(
         library=library,
         team=LearningTeamFactory(libraries=[library]),
@@ -125,8 +129,11 @@ def test_a_full_resource_page_is_an_amb_learning_resource_with_terms_from_the_vo
     labels = {concept["id"]: concept["prefLabel"] for concept in data["about"]}
     assert set(labels) == {absolute(live_server, "resources:area", slug=area.slug) for area in areas}
     assert labels[absolute(live_server, "resources:area", slug=areas[0].slug)] == {
-        "sv": "Källkritik", "da": "Kildekritik", "nb": "Kildekritikk", "en": "Source criticism",
-    }  # fmt: skip
+        "sv": "Källkritik",
+        "da": "Kildekritik",
+        "nb": "Kildekritikk",
+        "en": "Source criticism",
+    }
     assert data["license"] == {"id": "https://creativecommons.org/licenses/by-sa/4.0/"}
     assert data["license"]["id"] in {license.url for license in LICENSES.values()}
     assert data["isAccessibleForFree"] is True
@@ -176,8 +183,12 @@ def test_a_resource_with_only_the_required_fields_is_valid_amb(live_server, valu
 
 
 def test_the_validator_rejects_what_amb_rejects():
-    valid = {"@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "sv"}],
-             "id": "https://delarum.example/sv/resources/x/", "type": ["LearningResource"], "name": "X"}  # fmt: skip
+    valid = {
+        "@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "sv"}],
+        "id": "https://delarum.example/sv/resources/x/",
+        "type": ["LearningResource"],
+        "name": "X",
+    }
     validator = amb_validator()
     assert validator.is_valid(valid)
     assert not validator.is_valid({**valid, "type": ["VideoObject"]})
@@ -202,9 +213,13 @@ def test_every_content_language_is_written_as_amb_accepts(code):
 @pytest.mark.parametrize("license_id", sorted(key for key in LICENSES if key.startswith("CC")))
 def test_every_creative_commons_licence_is_a_uri_amb_accepts(license_id):
     validator = amb_validator()
-    record = {"@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "sv"}],
-              "id": "https://delarum.example/r/", "type": ["LearningResource"], "name": "X",
-              "license": {"id": vocabularies.license_uri(license_id)}}  # fmt: skip
+    record = {
+        "@context": ["https://w3id.org/kim/amb/context.jsonld", {"@language": "sv"}],
+        "id": "https://delarum.example/r/",
+        "type": ["LearningResource"],
+        "name": "X",
+        "license": {"id": vocabularies.license_uri(license_id)},
+    }
     assert validator.is_valid(record)
     assert record["license"]["id"].startswith("https://creativecommons.org/")
 
@@ -244,16 +259,27 @@ def test_a_school_offer_page_names_the_isced_levels_of_its_school_years(live_ser
 def public_and_hidden():
     """A team of two libraries in an area with one published resource, and everything that must stay out of sight:
     drafts, a resource in review, an archived one, a staff note, a staff-only exchange-bank entry."""
-    library, other = LibraryFactory(name="Malmö stadsbibliotek", street_address="Kung Oscars väg 11",
-                                    postal_code="211 33", city="Malmö"), LibraryFactory(name="Dokk1", country="DK")  # fmt: skip
+    library, other = (
+        LibraryFactory(
+            name="Malmö stadsbibliotek", street_address="Kung Oscars väg 11", postal_code="211 33", city="Malmö"
+        ),
+        LibraryFactory(name="Dokk1", country="DK"),
+    )
     team = LearningTeamFactory(name="Lärteam Syd", libraries=[library, other], description="Vi väljer resurser.")
     area = KnowledgeAreaFactory(name="Källkritik")
     area.teams.add(team)
     child = KnowledgeAreaFactory(name="Bildgranskning", parent=area)
     published = ResourceFactory(library=library, team=team, areas=[area], review_note=STAFF_NOTE)
     for status in [Status.DRAFT, Status.IN_REVIEW]:
-        ResourceFactory(library=library, team=team, areas=[area], status=status, published_at=None,
-                        title=f"{HIDDEN} ({status})", review_note=STAFF_NOTE)  # fmt: skip
+        ResourceFactory(
+            library=library,
+            team=team,
+            areas=[area],
+            status=status,
+            published_at=None,
+            title=f"{HIDDEN} ({status})",
+            review_note=STAFF_NOTE,
+        )
     ResourceFactory(library=library, team=team, areas=[area], status=Status.ARCHIVED, title=f"{HIDDEN} (archived)")
     ExperienceFactory(library=library, areas=[area], is_public=False, title=f"{HIDDEN} (exchange bank)")
     return {"library": library, "team": team, "area": area, "child": child, "published": published}
@@ -290,8 +316,14 @@ def test_area_team_and_library_pages_carry_their_markup_and_nothing_hidden(live_
 
     assert place["@type"] == "Library"
     assert place["@id"] == absolute(live_server, "teams:library", slug=library.slug)
-    assert place["address"] == {"@type": "PostalAddress", "streetAddress": "Kung Oscars väg 11", "postalCode": "211 33",
-                                "addressLocality": "Malmö", "addressRegion": "Region Skåne", "addressCountry": "SE"}  # fmt: skip
+    assert place["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "Kung Oscars väg 11",
+        "postalCode": "211 33",
+        "addressLocality": "Malmö",
+        "addressRegion": "Region Skåne",
+        "addressCountry": "SE",
+    }
     assert place["email"] == library.email
     assert [member_of["@id"] for member_of in place["memberOf"]] == [organisation["@id"]]
 
@@ -300,8 +332,12 @@ def test_area_team_and_library_pages_carry_their_markup_and_nothing_hidden(live_
         assert HIDDEN not in text
         assert STAFF_NOTE not in text
     # The pages around the markup do not show them either.
-    for path in [page_path("resources:area", slug=area.slug), page_path("teams:detail", slug=team.slug),
-                 page_path("teams:library", slug=library.slug), page_path("resources:detail", slug=published.slug)]:  # fmt: skip
+    for path in [
+        page_path("resources:area", slug=area.slug),
+        page_path("teams:detail", slug=team.slug),
+        page_path("teams:library", slug=library.slug),
+        page_path("resources:detail", slug=published.slug),
+    ]:
         _status, html = fetch(live_server.url + path)
         assert HIDDEN not in html
         assert STAFF_NOTE not in html
@@ -318,8 +354,11 @@ def test_no_text_can_close_the_script_element(live_server):
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 5])
 def test_the_resource_page_costs_the_same_for_any_number_of_areas_and_tags(client, django_assert_num_queries, count):
-    resource = ResourceFactory(areas=KnowledgeAreaFactory.create_batch(count), tags=[f"tagg{n}" for n in range(count)],
-                               audiences=list(Audience.values)[:count])  # fmt: skip
+    resource = ResourceFactory(
+        areas=KnowledgeAreaFactory.create_batch(count),
+        tags=[f"tagg{n}" for n in range(count)],
+        audiences=list(Audience.values)[:count],
+    )
     # 1 resource with library and team, 2 its areas, 3 its tags, 4 related resources with library;
     # the JSON-LD reads the same rows.
     with django_assert_num_queries(4):
