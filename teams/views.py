@@ -38,7 +38,7 @@ class TeamDetailView(DetailView):
 
 
 class LibraryDetailView(DetailView):
-    """A library: where it is, how to reach it, its learning teams and what it published lately."""
+    """A library's public page: where it is, its learning teams and what it published lately."""
 
     template_name = "teams/library_detail.html"
     context_object_name = "library"
@@ -47,6 +47,7 @@ class LibraryDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         library = self.object
         teams = list(library.learning_teams.order_by("name"))
+        # Reached through reverse relations, as on the team page: this app does not import `resources`.
         return super().get_context_data(
             teams=teams,
             resources=library.resources.published().for_listing().newest_first()[:12],
