@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from resources import vocabularies
 from resources.models import Audience, Kind, Resource
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,28 @@ def test_the_admin_import_reads_the_same_terms_and_shows_them(client, curator_a,
     assert (created.kind, created.audiences, created.language, created.license) == (
         Kind.WORKSHEET, [Audience.CHILDREN], "da", "CC-BY-NC-4.0",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "license_id"),
+    [
+        ("https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0"),
+        ("http://creativecommons.org/licenses/by/4.0", "CC-BY-4.0"),
+        ("HTTPS://creativecommons.org/licenses/by-nc-nd/4.0/ ", "CC-BY-NC-ND-4.0"),
+        ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0"),
+        ("cc-by-sa-4.0", "CC-BY-SA-4.0"),
+        ("https://creativecommons.org/licenses/by/3.0/", None),
+        ("WTFPL", None),
+    ],
+)
+def test_licences_from_spdx_ids_and_creative_commons_uris(value, license_id):
+    assert vocabularies.license_from(value) == license_id
+
+
+@pytest.mark.parametrize(
+    ("value", "language"),
+    [("nb-NO", "nb"), ("NB", "nb"), ("sv_SE", "sv"), ("se", "se"), ("prs", "prs"), ("en-Latn-GB", "en"),
+     ("xx-YY", None), ("", None)],
+)  # fmt: skip
+def test_languages_from_bcp47_tags(value, language):
+    assert vocabularies.language_from(value) == language
