@@ -192,6 +192,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "resources:tag": (lambda ctx: {"slug": "no-such-tag"}, "NNNNNN"),
     "teams:list": (lambda ctx: {}, "OOOOOO"),
     "teams:detail": (lambda ctx: {"slug": ctx["team_a"].slug}, "OOOOOO"),
+    "teams:library": (lambda ctx: {"slug": ctx["library_a"].slug}, "OOOOOO"),
     "offers:list": (lambda ctx: {}, "OOOOOO"),
     "offers:detail": (lambda ctx: {"slug": "no-such-offer"}, "NNNNNN"),
     "offers:request": (lambda ctx: {"slug": "no-such-offer"}, "MMMMMM"),  # a form's POST only

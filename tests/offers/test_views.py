@@ -291,7 +291,8 @@ def test_scheduled_sessions_are_education_events(client, offer):
     assert event["location"]["address"]["streetAddress"] == "Kung Oscars väg 11"
     assert event["offers"]["price"] == "0.00"
     assert event["offers"]["priceCurrency"] == "SEK"
-    assert event["educationalLevel"] == "åk 7–9"
+    assert [level["@id"] for level in event["educationalLevel"]] == ["https://w3id.org/kim/educationalLevel/level_2"]
+    assert event["audience"]["audienceType"] == "åk 7–9"
 
 
 def test_json_ld_cannot_break_out_of_its_script(client):
