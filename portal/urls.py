@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
+from portal import sitemaps, views
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -14,6 +14,9 @@ admin.site.index_title = _("What would you like to work on?")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
-from teams.models import LearningTeam
+from teams.models import LearningTeam, Library
 
 
 class TeamListView(ListView):
@@ -30,5 +30,22 @@ class TeamDetailView(DetailView):
         return super().get_context_data(
             areas=team.knowledge_areas.order_by("name"),
             resources=team.resources.published().for_listing().newest_first()[:12],
+            **kwargs,
+        )
+
+
+class LibraryDetailView(DetailView):
+    """A library's public page: where it is, its learning teams and what it published lately."""
+
+    template_name = "teams/library_detail.html"
+    context_object_name = "library"
+    queryset = Library.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        library = self.object
+        # Reached through reverse relations, as on the team page: this app does not import `resources`.
+        return super().get_context_data(
+            teams=library.learning_teams.order_by("name"),
+            resources=library.resources.published().for_listing().newest_first()[:12],
             **kwargs,
         )
