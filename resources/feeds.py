@@ -19,6 +19,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resources.models import KnowledgeArea, Resource, SchoolOffer
 from resources.models.catalogue import ResourceQuerySet
@@ -123,52 +124,54 @@ class ResourceFeed(CatalogueFeed):
         return [*self.names(item.areas.all()), *(tag.name for tag in item.tags.all())]
 
 
-class AreaResourceFeed(ResourceFeed):
-    model = KnowledgeArea
+class CollectionResourceFeed(ResourceFeed):
+    """The newest published resources of one knowledge area, learning team or library, named by its slug."""
 
-    def title(self, obj: KnowledgeArea) -> str:
-        return _("New resources in %(area)s – Delarum") % {"area": obj.localized_name}
+    resource_field = ""  # the resource's field that points at the collection
+    title_text: Any  # lazily translated, with the collection's name for its placeholder
+    description_text: Any
 
-    def description(self, obj: KnowledgeArea) -> str:
-        return _("The newest open learning resources in the knowledge area %(area)s.") % {"area": obj.localized_name}
+    def names_of(self, obj: Any) -> dict[str, str]:
+        raise NotImplementedError
 
-    def link(self, obj: KnowledgeArea) -> str:
+    def title(self, obj: Any) -> str:
+        return self.title_text % self.names_of(obj)
+
+    def description(self, obj: Any) -> str:
+        return self.description_text % self.names_of(obj)
+
+    def link(self, obj: Any) -> str:
         return obj.get_absolute_url()
 
-    def resources(self, obj: KnowledgeArea) -> ResourceQuerySet:
-        return Resource.objects.published().in_area(obj)
+    def resources(self, obj: Any) -> ResourceQuerySet:
+        return Resource.objects.published().filter(**{self.resource_field: obj})
 
 
-class TeamResourceFeed(ResourceFeed):
-    model = LearningTeam
+class AreaResourceFeed(CollectionResourceFeed):
+    model, resource_field = KnowledgeArea, "areas"
+    title_text = gettext_lazy("New resources in %(area)s – Delarum")
+    description_text = gettext_lazy("The newest open learning resources in the knowledge area %(area)s.")
 
-    def title(self, obj: LearningTeam) -> str:
-        return _("New resources from %(team)s – Delarum") % {"team": obj.name}
-
-    def description(self, obj: LearningTeam) -> str:
-        return _("The newest open learning resources that the learning team %(team)s published.") % {"team": obj.name}
-
-    def link(self, obj: LearningTeam) -> str:
-        return obj.get_absolute_url()
-
-    def resources(self, obj: LearningTeam) -> ResourceQuerySet:
-        return Resource.objects.published().filter(team=obj)
+    def names_of(self, obj: KnowledgeArea) -> dict[str, str]:
+        return {"area": obj.localized_name}
 
 
-class LibraryResourceFeed(ResourceFeed):
-    model = Library
+class TeamResourceFeed(CollectionResourceFeed):
+    model, resource_field = LearningTeam, "team"
+    title_text = gettext_lazy("New resources from %(team)s – Delarum")
+    description_text = gettext_lazy("The newest open learning resources that the learning team %(team)s published.")
 
-    def title(self, obj: Library) -> str:
-        return _("New resources from %(library)s – Delarum") % {"library": obj.name}
+    def names_of(self, obj: LearningTeam) -> dict[str, str]:
+        return {"team": obj.name}
 
-    def description(self, obj: Library) -> str:
-        return _("The newest open learning resources that %(library)s published.") % {"library": obj.name}
 
-    def link(self, obj: Library) -> str:
-        return obj.get_absolute_url()
+class LibraryResourceFeed(CollectionResourceFeed):
+    model, resource_field = Library, "library"
+    title_text = gettext_lazy("New resources from %(library)s – Delarum")
+    description_text = gettext_lazy("The newest open learning resources that %(library)s published.")
 
-    def resources(self, obj: Library) -> ResourceQuerySet:
-        return Resource.objects.published().filter(library=obj)
+    def names_of(self, obj: Library) -> dict[str, str]:
+        return {"library": obj.name}
 
 
 # School offers --------------------------------------------------------------------------------------------
