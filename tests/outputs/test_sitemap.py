@@ -8,6 +8,7 @@ which also understands the wildcard lines).
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from urllib.request import urlopen
 from urllib.robotparser import RobotFileParser
@@ -78,14 +79,18 @@ def test_every_public_page_in_every_language_with_alternates_and_lastmod(live_se
             assert alternates["x-default"] == f"{base}{path}"
             assert all(alternates[code] == f"{base}/{code}{path}" for code in ["sv", "da", "nb", "en"])
 
+    def lastmod(path: str) -> datetime:
+        return datetime.fromisoformat(urls[f"{base}{path}"].findtext("sm:lastmod", namespaces=NS))
+
     resource = catalogue.resources[0]
-    lastmod = urls[f"{base}/sv/resources/{resource.slug}/"].findtext("sm:lastmod", namespaces=NS)
-    assert lastmod == resource.updated_at.date().isoformat()
+    assert lastmod(f"/sv/resources/{resource.slug}/") == resource.updated_at.replace(microsecond=0)
+    assert lastmod("/en/offers/laeseklub/") == catalogue.offers[1].updated_at.replace(microsecond=0)
+    assert lastmod("/da/exchange/lasecirklar/") == catalogue.experience.updated_at.replace(microsecond=0)
     # A page listing resources changed when the newest-changed of its published resources did.
-    newest = max(resource.updated_at for resource in catalogue.resources).date().isoformat()
-    assert urls[f"{base}/en/areas/kallkritik/"].findtext("sm:lastmod", namespaces=NS) == newest
-    assert urls[f"{base}/en/offers/laeseklub/"].findtext("sm:lastmod", namespaces=NS)
-    assert urls[f"{base}/en/exchange/lasecirklar/"].findtext("sm:lastmod", namespaces=NS)
+    newest = max(resource.updated_at for resource in catalogue.resources).replace(microsecond=0)
+    assert lastmod("/en/areas/kallkritik/") == lastmod("/nb/teams/larteam-syd/") == newest
+    assert lastmod("/sv/libraries/malmo-stadsbibliotek/") == newest
+    assert urls[f"{base}/sv/libraries/dokk1/"].find("sm:lastmod", NS) is None  # no published resources
     # Nothing else: each public page once per language.
     assert len(urls) == 4 * len(public)
 
