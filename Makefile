@@ -68,6 +68,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
 	DEBUG=1 $(PY) bench/curation.py
+	DEBUG=1 $(PY) bench/outputs.py
 
 clean: stop
 	rm -rf $(VENV) var staticfiles

@@ -5,9 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
-from teams.forms import QueuedPasswordResetForm
+from portal import sitemaps, views
 from portal.media import media
+from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -18,6 +18,9 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # Uploaded files, in production too, with headers that keep them from running on the site (portal/media.py).
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...

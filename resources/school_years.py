@@ -90,6 +90,31 @@ def scale_label(year: int) -> str:
 COUNTRY_OF_LANGUAGE = {language: country for country, language in COUNTRY_LANGUAGES.items()}
 
 
+def parse_band(text: str) -> tuple[int, int]:
+    """A band of school years on the shared scale as an address writes it: "7-9" (7 to 9) or "8" (8 alone).
+
+    Raises ValueError for anything else: letters, years off the scale, a band that ends before it starts.
+    """
+    first_text, dash, last_text = text.strip().partition("-")
+    if not (first_text.isdigit() and (last_text.isdigit() or not dash)):
+        raise ValueError(text)
+    first, last = int(first_text), int(last_text or first_text)
+    if not (FIRST <= first <= last <= LAST):
+        raise ValueError(text)
+    return first, last
+
+
+def band_label(first: int, last: int, *, country: str | None, language: str | None) -> str:
+    """A band in the chosen country's words, or the interface language's country's, or (in English) all
+    three countries' words, as year_choices names single years."""
+    country = country or COUNTRY_OF_LANGUAGE.get((language or "")[:2])
+    if country:
+        return range_label(country, first, last)
+    if first == last:
+        return scale_label(first)
+    return f"{scale_label(first)} – {scale_label(last)}"
+
+
 def year_choices(*, country: str | None, language: str | None) -> list[tuple[int, str]]:
     """The shared scale as a teacher picks from it: in the chosen country's words, or the interface
     language's country, or (in English) all three countries' words side by side."""

@@ -58,10 +58,24 @@ class SchoolOfferQuerySet(models.QuerySet["SchoolOffer"]):
 
     def for_year(self, year: int) -> SchoolOfferQuerySet:
         """Offers whose range of school years covers the year."""
-        return self.filter(year_from__lte=year, year_to__gte=year)
+        return self.for_years(year, year)
+
+    def for_years(self, first: int, last: int) -> SchoolOfferQuerySet:
+        """Offers for any school year of the band first–last: their range and the band overlap."""
+        return self.filter(year_from__lte=last, year_to__gte=first)
+
+    def newest_first(self) -> SchoolOfferQuerySet:
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
     def for_listing(self) -> SchoolOfferQuerySet:
         return self.select_related("library")
+
+    def for_feed(self) -> SchoolOfferQuerySet:
+        """What a feed entry says: the library, the knowledge areas and the subjects."""
+        return self.select_related("library").prefetch_related(
+            models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name")),
+            models.Prefetch("subjects", queryset=Subject.objects.order_by("name")),
+        )
 
     def for_detail(self) -> SchoolOfferQuerySet:
         """Everything the offer's page shows, in a fixed number of queries."""

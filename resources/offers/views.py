@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,7 +75,18 @@ class OfferListView(SearchListMixin, ListView):
         return offer_facet_links(self.search.facets, self.form, self.request.GET)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+        return super().get_context_data(form=self.form, filtered_feed=self.filtered_feed(), **kwargs)
+
+    def filtered_feed(self) -> dict[str, str] | None:
+        """The feed of the municipality (and school year) the list is filtered by, if it is."""
+        if self.search is None or not (slug := self.form.cleaned_data.get("municipality")):
+            return None
+        query = {"municipality": slug}
+        title = _("New school offers in %(municipality)s") % {"municipality": self.form.municipalities[slug][0]}
+        if (year := self.form.cleaned_data.get("year")) is not None:
+            query["year"] = str(year)
+            title = f"{title}, {dict(self.form.fields['year'].choices)[year]}"  # type: ignore[attr-defined]
+        return {"query": urlencode(query), "title": title}
 
 
 def _offer_page(

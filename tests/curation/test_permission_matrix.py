@@ -199,6 +199,22 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "offers:session-ics": (lambda ctx: {"slug": "no-such-offer", "pk": 1}, "NNNNNN"),
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    # Feeds, the sitemap, robots.txt and library pages: the same for everyone (tests/outputs/ checks their content).
+    "teams:library": (lambda ctx: {"slug": ctx["library_a"].slug}, "OOOOOO"),
+    **{
+        f"{name}-{format}": (kwargs, "OOOOOO")
+        for format in ["atom", "rss"]
+        for name, kwargs in [
+            ("resources:feed", lambda ctx: {}),
+            ("resources:area-feed", lambda ctx: {"slug": KnowledgeAreaFactory().slug}),
+            ("resources:team-feed", lambda ctx: {"slug": ctx["team_a"].slug}),
+            ("resources:library-feed", lambda ctx: {"slug": ctx["library_a"].slug}),
+            ("offers:feed", lambda ctx: {}),
+        ]
+    },
+    "robots": (lambda ctx: {}, "OOOOOO"),
+    "sitemap": (lambda ctx: {}, "OOOOOO"),
+    "sitemap-section": (lambda ctx: {"section": "resources"}, "OOOOOO"),
     # Staff sign-in (django.contrib.auth) and the staff pages: staff only; patrons are refused.
     "login": (lambda ctx: {}, "OOOOOO"),
     "logout": (lambda ctx: {}, "MMMMMM"),  # signing out is a POST
