@@ -18,10 +18,10 @@ from teams.models import COUNTRY_LANGUAGES, Country
 FIRST, LAST = 0, 12
 SCALE = range(FIRST, LAST + 1)
 # The years each country's schools have: all of the scale, since it is aligned by age.
-YEARS = {country: SCALE for country in Country}
+YEARS = dict.fromkeys(Country, SCALE)
 # The first year of lower (ISCED 2) and upper (ISCED 3) secondary school on the shared scale, per country.
-LOWER_SECONDARY = {country: 7 for country in Country}
-UPPER_SECONDARY = {country: 10 for country in Country}
+LOWER_SECONDARY = dict.fromkeys(Country, 7)
+UPPER_SECONDARY = dict.fromkeys(Country, 10)
 
 
 def isced_level(country: str, year: int) -> int:
