@@ -37,9 +37,11 @@ from portal.staff.selectors import (
     newest_experiences,
     recommendations_for,
     search_experiences,
+    waiting_for_review,
 )
 from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
 from resources.models import KnowledgeArea
+from resources.models.catalogue import REVIEW_WAIT_DAYS
 from teams import services
 from teams.access import (
     can_change,
@@ -96,6 +98,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "upcoming": list(upcoming_activities_for(user)[:10]),
         "owed": list(owed_reflections(user)[:10]),
         "newest": newest_experiences(),
+        # The resources waiting for this person's review (or, for a curator, their library's and teams' ones).
+        "waiting": list(waiting_for_review(user)[:10]),
+        "waiting_days": REVIEW_WAIT_DAYS,
     }
     return render(request, "staff/home.html", context)
 
