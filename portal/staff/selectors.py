@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from resources.models import KnowledgeArea, Resource
 from resources.search import Facet, UnderstoodQuery, counted, search, understand
-from teams.access import changeable_by, publishable_by
+from teams.access import changeable_by
 from teams.models import Dimension, Experience
 
 PAGE_SIZE = 20
@@ -36,10 +36,10 @@ FACET_COLUMNS = ["kind", "status", "library_id", "tags"]
 
 
 def waiting_for_review(user: Any) -> QuerySet[Resource]:
-    """The resources that wait too long in review: those the person reviews, or (a curator) may change."""
+    """The resources of the person's library and teams that wait too long in review: a lead's to review,
+    a curator's sent and not yet answered."""
     waiting = Resource.objects.waiting_for_review().select_related("library", "team").order_by("updated_at")
-    reviewed = publishable_by(waiting, user)
-    return reviewed if reviewed.exists() else changeable_by(waiting, user)
+    return changeable_by(waiting, user)
 
 
 def areas_prefetch() -> Prefetch:
