@@ -56,6 +56,7 @@ from teams.access import (
 )
 from teams.ics import activities_calendar, calendar_response
 from teams.models import (
+    SCALE,
     Activity,
     Assessment,
     Experience,
@@ -70,6 +71,7 @@ from teams.selectors import (
     upcoming_activities_for,
     weakest_dimensions,
 )
+from teams.text import slug_of
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -409,7 +411,21 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "earlier": earlier,
         "scores": scores,
         "chart": profile_chart(scores),
+        "scale": SCALE,
         "weakest": weakest,
         "recommended": recommendations_for(weakest),
     }
     return render(request, "staff/assessment_detail.html", context)
+
+
+@staff_required
+def assessment_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The profile chart as an SVG file, to take to a meeting."""
+    assessment = get_object_or_404(visible_to(Assessment.objects.select_related("team"), request.user), pk=pk)
+    earlier = earlier_rounds(assessment)
+    chart = profile_chart(dimension_scores(assessment, earlier))
+    context = {"chart": chart, "earlier": earlier, "width": chart.file_width}
+    response = render(request, "staff/_profile_chart.svg", context, content_type="image/svg+xml; charset=utf-8")
+    name = slug_of(f"{assessment.team.name} {assessment.created_at:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response
