@@ -12,7 +12,7 @@ from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, ForeignKey, QuerySet, URLField
+from django.db.models import Count, ForeignKey, Q, QuerySet, URLField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -298,7 +298,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         form.concurrency_field = self.concurrency_field
+        if obj is not None:
+            self._keep_current_choices(form, obj)
         return form
+
+    def _keep_current_choices(self, form: Any, obj: Any) -> None:
+        """The library and team choices hold what the person may pick and, always, the object's current value,
+        so that a team member of another library can save (and a lead review) the team's object unchanged."""
+        for name in [self.scope.library_field, self.scope.team_field]:
+            field = form.base_fields.get(name) if name else None
+            current = getattr(obj, f"{name}_id", None)
+            if isinstance(field, forms.ModelChoiceField) and current is not None and field.queryset is not None:
+                model = field.queryset.model
+                field.queryset = model._default_manager.filter(Q(pk__in=field.queryset.values("pk")) | Q(pk=current))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = list(super().get_fieldsets(request, obj))

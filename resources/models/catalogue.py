@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -151,6 +152,10 @@ class KnowledgeArea(NamedInEachLanguage):
         return reverse("resources:area", kwargs={"slug": self.slug})
 
 
+# Days a resource may wait in review before the staff home and the admin point at it.
+REVIEW_WAIT_DAYS = 7
+
+
 class ResourceQuerySet(models.QuerySet["Resource"]):
     def published(self) -> ResourceQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -169,6 +174,11 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
 
     def with_broken_link(self) -> ResourceQuerySet:
         return self.filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+
+    def waiting_for_review(self) -> ResourceQuerySet:
+        """In review and untouched for more than REVIEW_WAIT_DAYS: someone should look at them."""
+        since = timezone.now() - timedelta(days=REVIEW_WAIT_DAYS)
+        return self.filter(status=Status.IN_REVIEW, updated_at__lt=since)
 
     def for_detail(self) -> ResourceQuerySet:
         return self.select_related("library", "team").prefetch_related(

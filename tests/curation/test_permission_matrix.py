@@ -241,6 +241,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "staff:assessments": (lambda ctx: {}, "LFOOOO"),
     "staff:questionnaire": (lambda ctx: {"slug": ctx["assessment"].questionnaire.slug}, "LFOOOO"),
     "staff:assessment": (lambda ctx: {"pk": ctx["assessment"].pk}, "LFONOO"),  # team A's round
+    "staff:assessment-chart": (lambda ctx: {"pk": ctx["assessment"].pk}, "LFONOO"),  # the same round's chart file
     # Public pages of what staff made public: the ones in ctx are not public.
     "sharing:experience": (lambda ctx: {"slug": ctx["experience"].slug}, "NNNNNN"),
     "sharing:reflection": (lambda ctx: {"pk": ctx["reflection"].pk}, "NNNNNN"),

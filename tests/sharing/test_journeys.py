@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from resources.models import Resource, Status
 from teams.models import Activity, Experience, Reflection, Visibility
 from tests.factories import (
     ActivityFactory,
@@ -222,9 +225,12 @@ def test_staff_home_query_budget(client, django_assert_num_queries, curator_a, t
         past = ActivityFactory(team=team_a, past=True)
         ParticipationFactory(activity=past, user=curator_a)
         ExperienceFactory()
+        resource = ResourceFactory(library=curator_a.library, team=team_a, status=Status.IN_REVIEW)
+        Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now() - timedelta(days=8))
     client.force_login(curator_a)
-    # session, user, team ids, teams, upcoming activities, owed reflections, newest entries
-    with django_assert_num_queries(7):
+    # session, user, team ids, teams, upcoming activities, owed reflections, newest entries,
+    # whether they are a coordinator, resources waiting for review (with their library and team)
+    with django_assert_num_queries(9):
         assert client.get(reverse("staff:home")).status_code == 200
 
 
