@@ -68,6 +68,8 @@ def env_url(name: str, default: str) -> str:
     if url.scheme not in ("http", "https") or not url.hostname or url.path.strip("/") or url.query:
         raise ImproperlyConfigured(f"{name} must be the site's address, like https://delarum.example, not {raw!r}.")
     return raw.rstrip("/")
+
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

@@ -56,7 +56,7 @@ BACKWARD = _statements(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0018_more_kinds"),
+        ("resources", "0019_upload_checked_by_content"),
         ("teams", "0002_staff_sharing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

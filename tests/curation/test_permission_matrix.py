@@ -200,7 +200,6 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     # Feeds, the sitemap, robots.txt and library pages: the same for everyone (tests/outputs/ checks their content).
-    "teams:library": (lambda ctx: {"slug": ctx["library_a"].slug}, "OOOOOO"),
     **{
         f"{name}-{format}": (kwargs, "OOOOOO")
         for format in ["atom", "rss"]

@@ -33,6 +33,8 @@ def test_library_page_shows_address_teams_and_only_published_resources(client):
     ]:
         assert text in content
     assert "Utkast som inte syns" not in content
+
+
 def test_library_page_of_unknown_slug_is_not_found(client):
     assert client.get(reverse("teams:library", kwargs={"slug": "nowhere"})).status_code == 404
 
@@ -43,6 +45,8 @@ def test_resource_and_team_pages_link_the_library(client):
     resource = ResourceFactory(library=library, team=team)
     for page in [resource.get_absolute_url(), team.get_absolute_url()]:
         assert f'href="{library.get_absolute_url()}"' in client.get(page).content.decode()
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_library_page_query_count_is_flat(client, django_assert_num_queries, rows):
     library = LibraryFactory()

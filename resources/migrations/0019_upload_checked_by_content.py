@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0017_forget_link_health_of_new_addresses'),
+        ("resources", "0018_more_kinds"),
     ]
 
     operations = [
