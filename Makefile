@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint stop messages bench bench-load backup clean
+.PHONY: run test lint stop messages bench bench-load bench-data backup clean
 BENCH_RESOURCES ?= 100000
 
 # Dependencies are pinned in pyproject.toml; the stamp files re-install when it changes.
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
 $(CHROMIUM):
@@ -57,18 +61,25 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## bench: load $(BENCH_RESOURCES) resources (once), then measure the search pages under gunicorn with wrk
-bench: $(VENV)/.installed
+## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, then load and faults
+bench: bench-data
+	$(PY) bench/run.py
+	$(PY) bench/run.py --cold
+	DEBUG=1 $(PY) bench/curation.py
+	DEBUG=1 $(PY) bench/outputs.py
+	DEBUG=1 $(PY) bench/load.py
+
+## bench-load: only the load test (Locust, 60 s) and the fault run (the database restarted in the middle)
+bench-load: bench-data
+	DEBUG=1 $(PY) bench/load.py
+
+bench-data: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null && command -v redis-server >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk redis-server)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@missing=$$(DEBUG=1 $(PY) manage.py shell -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
 	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
-	$(PY) bench/run.py
-	$(PY) bench/run.py --cold
-	DEBUG=1 $(PY) bench/curation.py
-	DEBUG=1 $(PY) bench/outputs.py
 
 clean: stop
 	rm -rf $(VENV) var staticfiles
