@@ -116,6 +116,7 @@ def test_facets_narrow_the_results(live_server, page: Page, catalogue):
     open_on_a_phone(page, ".facets")
     page.get_by_role("complementary").get_by_role("link", name="Arabic").click()
     expect(page.locator(".card__title")).to_have_text(["تحقق من الأخبار"])
+    open_on_a_phone(page, ".facets")
     expect(page.get_by_role("complementary").get_by_role("link", name="Arabic")).to_have_attribute(
         "aria-current", "true"
     )
