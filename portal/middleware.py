@@ -29,7 +29,9 @@ def database_unreachable(error: BaseException) -> bool:
     if not isinstance(error, OperationalError):
         return False
     # Failures to connect or a connection lost carry no SQLSTATE: the server never answered.
-    state = getattr(error.__cause__, "pgcode", None)
+    # psycopg 3 (Django's driver while it is installed, as the task queue needs) names it sqlstate, psycopg2 pgcode.
+    cause = error.__cause__
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
     return state is None or state.startswith(UNREACHABLE_STATES)
 
 

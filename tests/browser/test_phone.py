@@ -41,6 +41,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "health", "logout", "offers:request", "offers:session-ics", "staff:activity-ics", "staff:activity-sign-up",
     "staff:reflection-write", "staff:team-calendar", "staff:experience-tried", "staff:assessment-chart",
+    # Feeds, the sitemap, robots.txt and uploaded files are not pages (tests/outputs/ checks them).
+    "media", "robots", "sitemap", "sitemap-section", "offers:feed-atom", "offers:feed-rss", "resources:feed-atom",
+    "resources:feed-rss", "resources:area-feed-atom", "resources:area-feed-rss", "resources:library-feed-atom",
+    "resources:library-feed-rss", "resources:team-feed-atom", "resources:team-feed-rss",
 }  # fmt: skip
 
 
@@ -91,7 +95,7 @@ def pages(portal: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "home": {}, "resources:areas": {}, "resources:area": {"slug": "kallkritik"}, "resources:list": {},
         "resources:detail": {"slug": "granska-nyheter"}, "resources:report": {"slug": "granska-nyheter"},
         "resources:tag": {"slug": portal["resource"].tags.get().slug},
-        "teams:list": {}, "teams:detail": {"slug": "larteam-syd"},
+        "teams:list": {}, "teams:detail": {"slug": "larteam-syd"}, "teams:library": {"slug": "malmo"},
         "offers:list": {}, "offers:detail": {"slug": "kallkritikverkstad"},
         "offers:booking": {"token": booking_token(portal["booking"])},
         "offers:cancel": {"token": booking_token(portal["booking"])},

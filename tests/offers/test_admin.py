@@ -439,7 +439,8 @@ def test_saving_an_offer_costs_the_same_however_many_sessions_are_booked(
     # 1 session, 2 user, 3 savepoint; 4 the offer, 5-7 its areas, subjects, preparation, 8-9 its library and team,
     # 10-11 whether they exist, 12 the team's libraries; 13-33 the offer's 7 check constraints (savepoint, check,
     # release); 34 its slug is unique; 35 the sessions, 36-55 per session row (Django's own) its id and its check
-    # constraint; 56 the update, 57 its history, 58-60 the areas, subjects, preparation, 61 the log, 62 release
-    with django_assert_num_queries(62):
+    # constraint; 56 the update, 57 its history, 58-60 the areas, subjects, preparation, 61 the log, 62 release;
+    # 63 the library's country, for the year choices in its own words
+    with django_assert_num_queries(63):
         response = client.post(offer_change_url(offer), data)
     assert response.status_code == 302

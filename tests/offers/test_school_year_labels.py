@@ -52,7 +52,7 @@ def test_the_offer_page_and_the_booking_form(client, case):
     assert f'<option value="8">{year}</option>' in content
 
 
-def test_the_request_page_and_the_e_mails(client, case, django_capture_on_commit_callbacks):
+def test_the_request_page_and_the_e_mails(client, case, jobs):
     offer, session, language, _years, year = case
     data = {
         "teacher_name": "Kim",
@@ -65,8 +65,8 @@ def test_the_request_page_and_the_e_mails(client, case, django_capture_on_commit
         "website": "",
         "session": str(session.pk),
     }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url("offers:request", language, slug=offer.slug), data)
+    response = client.post(_url("offers:request", language, slug=offer.slug), data)
+    jobs.run()
     assert response.status_code == 302, response.content.decode()
     assert BookingRequest.objects.get().school_year_label == year
     assert year in client.get(response["Location"]).content.decode()
