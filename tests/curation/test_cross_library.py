@@ -98,7 +98,7 @@ def test_a_library_without_a_reviewer_is_told_at_send_time_and_offered_the_team(
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "Choose the learning team" in errors["team"][0]
+    assert "Välj det lärteam" in errors["team"][0]
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
