@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -172,3 +173,8 @@ def booking_for_token(token: str) -> BookingRequest | None:
     except signing.BadSignature:
         return None
     return BookingRequest.objects.for_listing().filter(reference=reference).first()
+
+
+def booking_for_form(*, form_token: uuid.UUID, email: str) -> BookingRequest | None:
+    """The request an earlier post of this very form made (a double click, a reload), if it was this teacher's."""
+    return BookingRequest.objects.filter(form_token=form_token, email__iexact=email).first()

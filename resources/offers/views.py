@@ -28,6 +28,7 @@ from resources.offers.ics import session_calendar
 from resources.offers.selectors import (
     PAGE_SIZE,
     Sort,
+    booking_for_form,
     booking_for_token,
     booking_token,
     places_with_offers,
@@ -121,6 +122,11 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
     """Send a booking request. Invalid input comes back beside its field with everything typed kept."""
     offer = get_object_or_404(SchoolOffer.objects.published().for_detail(), slug=slug)
     form = BookingRequestForm(request.POST, offer=offer)
+    if form.is_valid() and (
+        earlier := booking_for_form(form_token=form.cleaned_data["form_token"], email=form.cleaned_data["email"])
+    ):
+        # A second post of a form already sent shows its booking, and does not count against the limit.
+        return redirect("offers:booking", token=booking_token(earlier))
     if over_limit(request, scope="booking", limit=settings.BOOKING_RATE_LIMIT):
         form.full_clean()
         form.add_error(

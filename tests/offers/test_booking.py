@@ -392,6 +392,18 @@ def test_one_address_may_post_only_so_often(client, offer, settings):
     assert post(client, offer, form_data(sessions[2]), REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
+def test_a_double_click_at_the_limit_still_shows_the_booking(client, offer, session, settings):
+    settings.BOOKING_RATE_LIMIT = 1
+    data = form_data(session)
+    first = post(client, offer, data)
+
+    again = post(client, offer, data)
+
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert BookingRequest.objects.count() == 1
+
+
 def test_a_forged_forwarded_address_does_not_escape_the_limit(client, offer, settings):
     settings.BOOKING_RATE_LIMIT = 1
     session = OfferSessionFactory(offer=offer, capacity=5)
