@@ -16,7 +16,10 @@ from resources.models import KnowledgeArea, Resource, SearchWord, Status
 from resources.search import search, understand
 from teams.models import Library
 
-RELEVANCE_DIR = Path(__file__).resolve().parent.parent / "tests" / "search" / "relevance"
+JUDGED = Path(__file__).resolve().parent.parent / "tests" / "search"
+# Search is tuned on the first set; the second, written independently by someone who had not read the engine,
+# is only ever measured, so the difference between them shows how far the engine fits its own set.
+JUDGED_SETS = {"tuning": JUDGED / "relevance", "held-out": JUDGED / "heldout"}
 CUTOFF = 10
 
 
@@ -45,13 +48,11 @@ class _Rollback(Exception):
     pass
 
 
-def evaluate(
-    corpus_path: Path = RELEVANCE_DIR / "corpus.json",
-    queries_path: Path = RELEVANCE_DIR / "queries.json",
-    *,
-    cross_language: bool = True,
-) -> dict[str, Any]:
-    """Load the corpus in a transaction that is rolled back, run every judged query, and score it.
+def evaluate(judged_set: Path = JUDGED_SETS["tuning"], *, cross_language: bool = True) -> dict[str, Any]:
+    """Load a judged set's corpus in a transaction that is rolled back, run every judged query, and score it.
+
+    ``judged_set`` is a folder with ``corpus.json`` (areas and resources) and ``queries.json`` (queries with
+    their kind and the keys of the relevant resources).
 
     The vocabulary search learns words and their languages from starts from the judged set alone, so the
     figures are the same on any database (and rows of it are locked until the rollback: run it on a copy
@@ -59,8 +60,8 @@ def evaluate(
 
     Returns {"kinds": {kind: Scores}, "overall": Scores, "misses": [(query, missing keys)]}.
     """
-    corpus = json.loads(corpus_path.read_text())
-    judged = json.loads(queries_path.read_text())
+    corpus = json.loads((judged_set / "corpus.json").read_text())
+    judged = json.loads((judged_set / "queries.json").read_text())
     report: dict[str, Any] = {}
     try:
         with transaction.atomic():
