@@ -139,3 +139,38 @@ def screenshot_dir():
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_server_side_error_lands_on_the_error_summary_that_links_to_the_field(
+    live_server, browser: Browser, library, javascript
+):
+    today = timezone.localdate()
+    SchoolOfferFactory(
+        title="Kodklubb på skolan", slug="kodklubb", library=library, year_from=4, year_to=6,
+        booking=Booking.ON_REQUEST, season_start=today + timedelta(days=7), season_end=today + timedelta(days=60),
+    )  # fmt: skip
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/offers/kodklubb/")
+    form = page.locator("form.booking-form")
+    form.get_by_label("Your name").fill("Emma Persson")
+    form.get_by_label("School", exact=True).fill("Rosengårdsskolan")
+    form.get_by_label("E-mail").fill("emma@skola.example")
+    form.get_by_label("School year").select_option("5")
+    form.get_by_label("Number of pupils").fill("24")
+    day = (today + timedelta(days=10)).isoformat()
+    form.get_by_label("Proposed date 1").fill(day)
+    form.get_by_label("Proposed date 2").fill(day)  # only the server notices
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button").click()
+
+    # The page comes back with focus on the summary at its top, not at the top of a long page.
+    summary = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
+    expect(summary).to_be_focused()
+    assert page.locator("main > *").first.get_attribute("class") == "error-summary"
+    link = summary.get_by_role("link", name="You proposed this day already.")
+    expect(link).to_have_attribute("href", "#id_proposed_date_2")
+    link.click()
+    expect(form.get_by_label("Proposed date 2")).to_be_focused()
+    context.close()
