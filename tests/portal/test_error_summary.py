@@ -54,7 +54,8 @@ def summary(response) -> tuple[str, list[str]]:
     html = response.content.decode()
     main = html[html.index('<main id="main"') :]
     opening = re.search(r"<main[^>]*>\s*(<div[^>]*>)", main)
-    assert opening is not None and 'class="error-summary"' in opening.group(1), "the page starts with the summary"
+    assert opening is not None, "the page starts with the summary"
+    assert 'class="error-summary"' in opening.group(1), "the page starts with the summary"
     block = main[: main.index("</div>")]
     return opening.group(1), re.findall(r'<a href="#([^"]+)"', block)
 
@@ -69,7 +70,8 @@ def assert_targets_exist(response, targets: list[str]) -> None:
 def test_the_staff_login_links_to_its_fields(client):
     response = client.post(reverse("login"), {"username": "", "password": ""})
     opening, targets = summary(response)
-    assert 'tabindex="-1"' in opening and "autofocus" in opening
+    assert 'tabindex="-1"' in opening
+    assert "autofocus" in opening
     assert targets == ["id_username", "id_password"]
     assert_targets_exist(response, targets)
 
@@ -77,7 +79,7 @@ def test_the_staff_login_links_to_its_fields(client):
 @pytest.mark.django_db
 def test_a_wrong_password_is_named_in_the_summary(client, curator_a):
     response = client.post(reverse("login"), {"username": "curator-a", "password": "not-this"})
-    opening, targets = summary(response)
+    _, targets = summary(response)
     assert targets == []  # a message for the whole form: no field to link to
     assert "error-summary__list" in response.content.decode()
 
