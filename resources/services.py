@@ -139,8 +139,8 @@ def resource_record_tags(*, resource: Resource, user: Any, amend_latest: bool = 
         return False
     resource.tags_text = stored
     if amend_latest:
-        latest = resource.history.values_list("history_id", flat=True).latest("history_date")  # type: ignore[attr-defined]
-        resource.history.filter(history_id=latest).update(tags_text=stored)  # type: ignore[attr-defined]
+        latest = resource.history.values_list("history_id", flat=True).latest("history_date")
+        resource.history.filter(history_id=latest).update(tags_text=stored)
     else:
         _save(resource, user=user, fields=["tags_text"])
     return True

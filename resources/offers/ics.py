@@ -17,8 +17,12 @@ from teams import ics
 from teams.models import Country
 
 # The library's wall clock: a calendar in another time zone still shows the visit at the right hour.
-TIME_ZONES = {Country.SWEDEN: "Europe/Stockholm", Country.DENMARK: "Europe/Copenhagen", Country.NORWAY: "Europe/Oslo"}
-EVENT_STATUS = {BookingStatus.CONFIRMED: "CONFIRMED", BookingStatus.CANCELLED: "CANCELLED"}
+TIME_ZONES: dict[str, str] = {
+    Country.SWEDEN: "Europe/Stockholm",
+    Country.DENMARK: "Europe/Copenhagen",
+    Country.NORWAY: "Europe/Oslo",
+}
+EVENT_STATUS: dict[str, str] = {BookingStatus.CONFIRMED: "CONFIRMED", BookingStatus.CANCELLED: "CANCELLED"}
 
 
 def _location(session: OfferSession) -> str:
