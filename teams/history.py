@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.admin.utils import display_for_field
 from django.db import models
-from django.utils.html import conditional_escape
+from django.template.defaultfilters import yesno
+from django.utils.html import conditional_escape, strip_tags
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject, ModelDelta
@@ -64,7 +65,11 @@ class ReadableHistory(HistoricalRecordContextHelper):
             value = None if value.pk is None else _name(value)
         if value is None or value == "":
             return empty()
-        text = str(value) if isinstance(field, models.ForeignKey) else str(display_for_field(value, field, empty()))
+        if isinstance(field, models.BooleanField):
+            return yesno(value)  # Django's own "yes" and "no", where the change list shows an icon
+        shown = value if isinstance(field, models.ForeignKey) else display_for_field(value, field, empty())
+        # The admin's display may be markup (a link for a web address): its text is what the row says.
+        text = strip_tags(shown) if hasattr(shown, "__html__") else str(shown)
         return conditional_escape(Truncator(text).chars(LONGEST_VALUE))
 
 

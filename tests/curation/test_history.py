@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 
 from resources.models import Kind, Resource, Status
 from tests.curation.test_workflow import change_form_data
@@ -171,3 +172,12 @@ def test_every_row_of_the_history_page_says_what_changed_in_the_readers_language
     page = " ".join(rows)
     assert "pk=None" not in page
     assert "None" not in page
+
+
+def test_a_changed_web_address_reads_as_text_not_markup(client, resource, curator_a):
+    client.force_login(curator_a)
+    old = resource.url
+    edit(client, resource, url="https://www.kb.se/kallkritik")
+    _, rows = history_rows(client, resource)
+    label = capfirst(Resource._meta.get_field("url").verbose_name)
+    assert rows[0] == f"{label}: {old} → https://www.kb.se/kallkritik"
