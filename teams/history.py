@@ -66,7 +66,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
         if value is None or value == "":
             return empty()
         if isinstance(field, models.BooleanField):
-            return yesno(value)  # Django's own "yes" and "no", where the change list shows an icon
+            return str(yesno(value))  # Django's own "yes" and "no", where the change list shows an icon
         shown = value if isinstance(field, models.ForeignKey) else display_for_field(value, field, empty())
         # The admin's display may be markup (a link for a web address): its text is what the row says.
         text = strip_tags(shown) if hasattr(shown, "__html__") else str(shown)
