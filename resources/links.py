@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MAX_REDIRECTS = 5
 # Answers to HEAD that are worth asking again with GET.
@@ -57,6 +58,54 @@ class CheckSettings:
         return replace(base, **{name: value for name, value in overrides.items() if value is not None})
 
 
+# What a check stores in ``Resource.link_error``: short, language-neutral forms (with the host, address or
+# exception as detail), worded for the reader only when shown (``describe_error``).
+HOST_NOT_FOUND = "host not found"
+NOT_PUBLIC = "not a public address"
+NOT_HTTP = "not an http(s) address"
+TOO_MANY_REDIRECTS = "too many redirects"
+TIMED_OUT = "timed out"
+CERTIFICATE_ERRORS = ("SSLCertVerificationError", "SSLError", "CertificateError")
+
+
+def describe_error(error: str) -> str:
+    """A stored link error in the reader's language, its technical detail kept in brackets."""
+    kind, _colon, detail = error.partition(": ")
+    if not error:
+        return ""
+    if kind.startswith("HTTP ") and kind[5:].isdigit():
+        return _http_error(int(kind[5:]))
+    if kind == TOO_MANY_REDIRECTS:
+        return _("The address sends visitors round in redirects.")
+    if kind == TIMED_OUT:
+        return _("The site did not answer in time.")
+    if kind == HOST_NOT_FOUND:
+        return _("No site has this name (%(host)s).") % {"host": detail}
+    if kind == NOT_PUBLIC:
+        return _("The address leads to a private network, which is not checked (%(detail)s).") % {"detail": detail}
+    if kind == NOT_HTTP:
+        return _("This is not a web address (http or https).")
+    if kind in CERTIFICATE_ERRORS:
+        return _("The site's security certificate is not valid (%(detail)s).") % {"detail": kind}
+    if detail and kind.isidentifier():  # an exception's name, as _request() stores it
+        return _("The connection to the site failed (%(detail)s).") % {"detail": kind}
+    return _("The link check failed (%(detail)s).") % {"detail": error}
+
+
+def _http_error(status: int) -> str:
+    if status in (404, 410):
+        message = _("The page is gone (HTTP %(status)s).")
+    elif status in (401, 403):
+        message = _("The site refuses access to the page (HTTP %(status)s).")
+    elif status == 429:
+        message = _("The site asked us to come back later (HTTP %(status)s).")
+    elif status >= 500:
+        message = _("The site has a fault on its side (HTTP %(status)s).")
+    else:
+        message = _("The site answered with an error (HTTP %(status)s).")
+    return message % {"status": status}
+
+
 @dataclass
 class LinkResult:
     url: str
@@ -85,13 +134,13 @@ def public_address(host: str, port: int, *, allow_loopback: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
-        raise Retryable(f"host not found: {host}") from error
+        raise Retryable(f"{HOST_NOT_FOUND}: {host}") from error
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for address in addresses:
         if address.is_loopback and allow_loopback:
             continue
         if not address.is_global or address.is_multicast:
-            raise RefusedAddress(f"not a public address: {host} ({address})")
+            raise RefusedAddress(f"{NOT_PUBLIC}: {host} ({address})")
     return str(addresses[0])
 
 
@@ -173,13 +222,13 @@ class LinkChecker:
                 error="" if status < 400 else f"HTTP {status}",
                 redirects=redirects,
             )
-        return LinkResult(url=url, ok=False, error="too many redirects", final_url=current, redirects=redirects)
+        return LinkResult(url=url, ok=False, error=TOO_MANY_REDIRECTS, final_url=current, redirects=redirects)
 
     def _ask(self, url: str) -> tuple[int, str]:
         """HEAD, then GET when HEAD is refused or fails: (status, Location header)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RefusedAddress(f"not an http(s) address: {url}")
+            raise RefusedAddress(f"{NOT_HTTP}: {url}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = public_address(parts.hostname, port, allow_loopback=self.config.allow_loopback)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -209,7 +258,7 @@ class LinkChecker:
                 response.read(2048)  # enough to know the body started; the rest is not needed
             return response.status, response.getheader("Location") or ""
         except TimeoutError as error:
-            raise Retryable("timed out") from error
+            raise Retryable(TIMED_OUT) from error
         except (OSError, http.client.HTTPException) as error:
             raise Retryable(f"{type(error).__name__}: {error}".strip(": ")) from error
         finally:

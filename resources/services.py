@@ -127,16 +127,22 @@ def resource_add_tag(*, resource: Resource, tag: str, user: Any) -> bool:
     return True
 
 
-def resource_record_tags(*, resource: Resource, user: Any) -> bool:
+def resource_record_tags(*, resource: Resource, user: Any, amend_latest: bool = False) -> bool:
     """Give the history a line for a change of tags; False when the tags are as last recorded.
 
-    The database keeps ``tags_text`` right (migration 0012); saving it here makes the history see it.
+    The database keeps ``tags_text`` right (migration 0012); saving it here makes the history see it. With
+    ``amend_latest``, the caller saved the resource a moment ago in this transaction (the admin's form, whose
+    tags are saved after the fields): that save's line gets the tags, so one edit is one line.
     """
     stored = Resource.objects.values_list("tags_text", flat=True).get(pk=resource.pk)
     if stored == resource.tags_text:
         return False
     resource.tags_text = stored
-    _save(resource, user=user, fields=["tags_text"])
+    if amend_latest:
+        latest = resource.history.values_list("history_id", flat=True).latest("history_date")
+        resource.history.filter(history_id=latest).update(tags_text=stored)
+    else:
+        _save(resource, user=user, fields=["tags_text"])
     return True
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import MAXYEAR, datetime
 from typing import Any, ClassVar
 
@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange
 
 from teams.access import (
     Scope,
@@ -37,6 +38,7 @@ from teams.access import (
     scope_for,
     visible_to,
 )
+from teams.history import ReadableHistory
 from teams.models import LearningTeam, Library, Membership, User
 
 # django-simple-history's history pages come without Swedish and Danish; its words are marked here so that
@@ -364,6 +366,37 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_urls(self) -> list[Any]:
         return super().get_urls() if self.keeps_history else admin.ModelAdmin.get_urls(self)
+
+    # Fields the history page shows although the change form does not: comma-separated names (tags_text).
+    history_name_lists: ClassVar[tuple[str, ...]] = ()
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records: Any, foreign_keys_are_objs: bool = True
+    ) -> None:
+        """Each version's changes against the one before it, as ``ReadableHistory`` words them.
+
+        The fields compared are those a person edits and ``history_name_lists``; the version counter, which
+        changes on every save, is left out, so that a row lists only what someone changed.
+        """
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                shown = {field.name for field in previous.tracked_fields if field.editable}
+                shown |= {field.name for field in previous._history_m2m_fields}
+                shown.discard(self.concurrency_field or "")
+                delta = previous.diff_against(
+                    current, included_fields=shown, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                # Django's model_to_dict, which the diff reads, skips fields the form does not edit.
+                listed = [
+                    ModelChange(name, getattr(current, name), getattr(previous, name))
+                    for name in self.history_name_lists
+                    if getattr(current, name) != getattr(previous, name)
+                ]
+                delta = replace(delta, changes=[*delta.changes, *listed])
+                helper = ReadableHistory(self.model, previous, name_lists=self.history_name_lists)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         if not self.keeps_history:

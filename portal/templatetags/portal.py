@@ -35,3 +35,21 @@ def language_alternates(context: dict[str, Any]) -> list[dict[str, str]]:
 def active_filter_count(facets: list[Any]) -> int:
     """How many filters the visitor has chosen among the facets: "Filter (3)"."""
     return sum(value.selected for group in facets for value in group.values)
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(form: Any = None) -> dict[str, Any]:
+    """The GOV.UK error summary for a form sent back with errors: one link per field, to the field itself.
+
+    ``base.html`` shows it at the top of every page for the page's ``form``, so no form template repeats it.
+    """
+    if form is None or not getattr(form, "errors", None):
+        return {"errors": []}
+    errors = [{"message": message, "target": ""} for message in form.non_field_errors()]
+    for field in form.hidden_fields():
+        errors += [{"message": message, "target": ""} for message in field.errors]
+    for field in form.visible_fields():
+        # A field of radios or checkboxes has no element of its own to focus: its first choice stands for it.
+        target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+        errors += [{"message": message, "target": target} for message in field.errors]
+    return {"errors": errors}

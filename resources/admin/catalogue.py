@@ -137,6 +137,7 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
     form = ResourceAdminForm
     action_form = ResourceActionForm
     concurrency_field = "version"
+    history_name_lists = ("tags_text",)
     list_display = ["title", "status", "kind", "language", "library", "team", "link_state", "updated_at"]
     list_filter = [
         "status",
@@ -214,7 +215,8 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.resource_record_tags(resource=form.instance, user=request.user)
+        # The save a moment ago wrote this change's line in the history; the tags join it there.
+        services.resource_record_tags(resource=form.instance, user=request.user, amend_latest=True)
         # The review step comes after everything typed is saved, so it is a separate line in the history.
         resource, user, action = form.instance, request.user, form.workflow_action
         if action == "_submit_for_review":

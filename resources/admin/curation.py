@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from resources import services
+from resources.links import describe_error
 from resources.models import (
     BrokenLink,
     ProblemReport,
@@ -25,7 +26,16 @@ from teams.admin import ScopedAdmin
 class BrokenLinkAdmin(ScopedAdmin):
     """The curators' work queue: resources of their library and teams whose web address stopped working."""
 
-    list_display = ["title", "fix_link", "url", "link_status", "link_error", "link_failures", "link_checked_at", "team"]
+    list_display = [
+        "title",
+        "fix_link",
+        "url",
+        "link_status",
+        "link_problem",
+        "link_failures",
+        "link_checked_at",
+        "team",
+    ]
     list_display_links = None
     list_select_related = ["library", "team"]
     list_filter = [("team", admin.RelatedOnlyFieldListFilter), "status"]
@@ -43,6 +53,10 @@ class BrokenLinkAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("last link error"), ordering="link_error")
+    def link_problem(self, resource: Resource) -> str:
+        return describe_error(resource.link_error)
 
     @admin.display(description=_("fix"))
     def fix_link(self, resource: Resource) -> str:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from resources.models import BookingRequest
-from resources.offers.ics import session_calendar
+from resources.offers.ics import booking_calendar, has_calendar
 from resources.offers.selectors import booking_token
 from teams.jobs import mail_task
 from teams.text import render_email
@@ -37,8 +37,9 @@ RECIPIENTS: dict[str, tuple[str, ...]] = {
     "moved": TEACHER_ONLY,
     "cancelled": ("teacher", "library"),
 }
-# The teacher's e-mails that carry the visit as a calendar file.
-WITH_CALENDAR = {"confirmed", "moved"}
+# The teacher's e-mails that carry the visit as a calendar file (the one the confirmation page offers).
+WITH_CALENDAR = {"received", "confirmed", "moved"}
+CALENDAR_TYPE = "text/calendar; method=PUBLISH"
 
 
 def site_url(request: HttpRequest) -> str:
@@ -92,9 +93,9 @@ def _to_teacher(booking: BookingRequest, name: str, *, base_url: str, calendar: 
         context = {"booking": booking, "offer": booking.offer, "session": booking.session, **links}
         subject, body = render_email(f"{TEMPLATES}/{name}", context)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [booking.email])
-    if calendar and booking.session is not None:
-        event = session_calendar(booking.session, url=links["offer_url"])
-        message.attach(f"{booking.reference}.ics", event, "text/calendar")
+    if calendar and has_calendar(booking):
+        event = booking_calendar(booking, base_url=base_url).decode()
+        message.attach(f"{booking.reference}.ics", event, CALENDAR_TYPE)
     return message
 
 

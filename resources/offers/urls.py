@@ -14,5 +14,6 @@ urlpatterns = [
     path("offers/<slug:slug>/sessions/<int:pk>.ics", views.session_ics, name="session-ics"),
     # The token is the request's signed reference, sent to the teacher by e-mail.
     path("offers/bookings/<str:token>/", views.booking_detail, name="booking"),
+    path("offers/bookings/<str:token>/calendar.ics", views.booking_ics, name="booking-ics"),
     path("offers/bookings/<str:token>/cancel/", views.booking_cancel, name="cancel"),
 ]

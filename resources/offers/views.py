@@ -24,7 +24,7 @@ from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
 from resources.offers.forms import BookingRequestForm, OfferSearchForm
-from resources.offers.ics import session_calendar
+from resources.offers.ics import booking_calendar, has_calendar, session_calendar
 from resources.offers.selectors import (
     PAGE_SIZE,
     Sort,
@@ -176,8 +176,18 @@ def _booking_for(token: str) -> BookingRequest:
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     """The teacher's view of their request: reference, what and when, its status."""
     booking = _booking_for(token)
-    context = {"booking": booking, "offer": booking.offer, "token": token}
+    context = {"booking": booking, "offer": booking.offer, "token": token, "has_calendar": has_calendar(booking)}
     return render(request, "resources/offers/booking_detail.html", context)
+
+
+@never_cache
+def booking_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The booked session as an iCalendar file: the one the teacher's e-mail attaches, behind the same key."""
+    booking = _booking_for(token)
+    if not has_calendar(booking):
+        raise Http404(_("This booking request has no visit to add to a calendar."))
+    body = booking_calendar(booking, base_url=site_url(request)).decode()
+    return calendar_response(body, filename=f"{booking.reference}.ics")
 
 
 @never_cache

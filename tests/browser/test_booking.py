@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from resources.models import Booking, BookingRequest
 from tests.browser.conftest import DESKTOP, PHONE
@@ -97,27 +97,45 @@ def test_a_teacher_books_a_session_on_a_phone(live_server, browser: Browser, off
     context.close()
 
 
-def test_a_request_with_proposed_days_works_without_javascript(live_server, browser: Browser, library, jobs):
+# The booking form's labels in the two languages these tests read it in.
+LABELS = {
+    "sv": ("Ditt namn", "Skola", "E-post", "Årskurs", "Antal elever", "Föreslaget datum"),
+    "en": ("Your name", "School", "E-mail", "School year", "Number of pupils", "Proposed date"),
+}
+
+
+@pytest.fixture
+def on_request(library):
     today = timezone.localdate()
-    SchoolOfferFactory(
+    return SchoolOfferFactory(
         title="Kodklubb på skolan", slug="kodklubb", library=library, year_from=4, year_to=6,
         booking=Booking.ON_REQUEST, season_start=today + timedelta(days=7), season_end=today + timedelta(days=60),
     )  # fmt: skip
-    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/sv/offers/kodklubb/")
 
+
+def propose_one_day_twice(page: Page, live_server, language: str) -> Locator:
+    """Fills in a request for the on-request offer with the same day twice, which only the server notices."""
+    name, school, email, year, pupils, proposed = LABELS[language]
+    page.goto(f"{live_server.url}/{language}/offers/kodklubb/")
     form = page.locator("form.booking-form")
-    form.get_by_label("Ditt namn").fill("Emma Persson")
-    form.get_by_label("Skola", exact=True).fill("Rosengårdsskolan")
-    form.get_by_label("E-post").fill("emma@skola.example")
-    form.get_by_label("Årskurs").select_option("5")
-    form.get_by_label("Antal elever").fill("24")
-    day = (today + timedelta(days=10)).isoformat()
-    form.get_by_label("Föreslaget datum 1").fill(day)
-    form.get_by_label("Föreslaget datum 2").fill(day)  # the same day twice: only the server notices
+    form.get_by_label(name).fill("Emma Persson")
+    form.get_by_label(school, exact=True).fill("Rosengårdsskolan")
+    form.get_by_label(email).fill("emma@skola.example")
+    form.get_by_label(year).select_option("5")
+    form.get_by_label(pupils).fill("24")
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    form.get_by_label(f"{proposed} 1").fill(day)
+    form.get_by_label(f"{proposed} 2").fill(day)
     form.get_by_role("checkbox").check()
     form.get_by_role("button").click()
+    return form
+
+
+def test_a_request_with_proposed_days_works_without_javascript(live_server, browser: Browser, on_request, jobs):
+    today = timezone.localdate()
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    form = propose_one_day_twice(page, live_server, "sv")
 
     # The server explains, beside the field, and keeps everything typed.
     expect(page.locator(".field--invalid .field__error")).to_have_text("Du har redan föreslagit den här dagen.")
@@ -139,3 +157,22 @@ def screenshot_dir():
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_server_side_error_lands_on_the_error_summary_that_links_to_the_field(
+    live_server, browser: Browser, on_request, javascript
+):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    form = propose_one_day_twice(page, live_server, "en")
+
+    # The page comes back with focus on the summary at its top, not at the top of a long page.
+    summary = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="There is a problem"))
+    expect(summary).to_be_focused()
+    assert page.locator("main > *").first.get_attribute("class") == "error-summary"
+    link = summary.get_by_role("link", name="You proposed this day already.")
+    expect(link).to_have_attribute("href", "#id_proposed_date_2")
+    link.click()
+    expect(form.get_by_label("Proposed date 2")).to_be_focused()
+    context.close()

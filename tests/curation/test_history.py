@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 
-from resources.models import Resource, Status
+from resources.models import Kind, Resource, Status
 from tests.curation.test_workflow import change_form_data
 from tests.factories import KnowledgeAreaFactory, ResourceFactory
 
@@ -124,3 +129,55 @@ def test_an_import_keeps_its_tags_in_the_history(library_a, curator_a):
 
     resource = Resource.objects.get(title="Släktforskning för alla")
     assert resource.history.first().tags_text == "arkiv, släktforskning"
+
+
+def history_rows(client, resource) -> tuple[str, list[str]]:
+    """The history table's header and, for each row, the text of its "changes" cell (the last one)."""
+    html = client.get(reverse("admin:resources_resource_history", args=[resource.pk])).content.decode()
+    table = html[html.index('<table id="change-history"') :]
+    table = table[: table.index("</table>")]
+    header = table[: table.index("</thead>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table[table.index("<tbody>") :], flags=re.S)
+    cells = [re.findall(r"<td>(.*?)</td>", row, flags=re.S)[-1] for row in rows]
+    return header, [" ".join(unescape(re.sub(r"<[^>]+>|&nbsp;", " ", cell)).split()) for cell in cells]
+
+
+def test_every_row_of_the_history_page_says_what_changed_in_the_readers_language(client, resource, curator_a,
+                                                                                  team_a):  # fmt: skip
+    resource.team = None
+    resource.save()
+    client.force_login(curator_a)
+    edit(client, resource, team=team_a.pk, kind=Kind.VIDEO)
+    edit(client, resource, tags="källkritik, nyheter")  # tags only: one row, with the tags
+    edit(client, resource, tags="källkritik")
+    edit(client, resource, team="")
+
+    header, rows = history_rows(client, resource)
+    with translation.override("sv"):
+        said = {text: translation.gettext(text) for text in ["Action", "(empty)", "First version"]}
+        added = translation.gettext("added %(names)s") % {"names": "källkritik, nyheter"}
+        removed = translation.gettext("removed %(names)s") % {"names": "nyheter"}
+        kinds = str(Kind.COURSE.label), str(Kind.VIDEO.label)
+    assert said["Action"] == "Händelse"  # Django's own word, translated
+    assert said["Action"] in header
+    assert "Comment" not in header
+    assert rows == [
+        f"Lärteam: Lärteam Syd → {said['(empty)']}",
+        f"Taggar: {removed}",
+        f"Taggar: {added}",
+        f"Typ: {kinds[0]} → {kinds[1]} Lärteam: {said['(empty)']} → Lärteam Syd",
+        f"Lärteam: Lärteam Syd → {said['(empty)']}",
+        said["First version"],
+    ]
+    page = " ".join(rows)
+    assert "pk=None" not in page
+    assert "None" not in page
+
+
+def test_a_changed_web_address_reads_as_text_not_markup(client, resource, curator_a):
+    client.force_login(curator_a)
+    old = resource.url
+    edit(client, resource, url="https://www.kb.se/kallkritik")
+    _, rows = history_rows(client, resource)
+    label = capfirst(Resource._meta.get_field("url").verbose_name)
+    assert rows[0] == f"{label}: {old} → https://www.kb.se/kallkritik"

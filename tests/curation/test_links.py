@@ -6,9 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
-from resources.links import CheckSettings, HostGate, LinkChecker, RefusedAddress, public_address
+from resources.links import CheckSettings, HostGate, LinkChecker, RefusedAddress, describe_error, public_address
 from resources.models import Resource, Status
 from resources.models.catalogue import BROKEN_AFTER_FAILURES
 from tests.curation.linkserver import link_server
@@ -186,3 +188,63 @@ def test_a_new_address_forgets_what_was_found_at_the_old_one(tmp_path):
     assert (resource.link_failures, resource.link_status, resource.link_checked_at, resource.link_is_broken) == (
         0, None, None, False,
     )  # fmt: skip
+
+
+# The broken-link queue words the stored errors in the reader's language.
+
+STORED_ERRORS = {
+    "HTTP 404": "The page is gone (HTTP %(status)s).",
+    "HTTP 403": "The site refuses access to the page (HTTP %(status)s).",
+    "HTTP 429": "The site asked us to come back later (HTTP %(status)s).",
+    "HTTP 503": "The site has a fault on its side (HTTP %(status)s).",
+    "HTTP 400": "The site answered with an error (HTTP %(status)s).",
+    "too many redirects": "The address sends visitors round in redirects.",
+    "timed out": "The site did not answer in time.",
+    "host not found: gone.example": "No site has this name (%(host)s).",
+    "not a public address: intranet.example (10.0.0.1)": (
+        "The address leads to a private network, which is not checked (%(detail)s)."
+    ),
+    "not an http(s) address: ftp://files.example/": "This is not a web address (http or https).",
+    "SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate has expired": (
+        "The site's security certificate is not valid (%(detail)s)."
+    ),
+    "ConnectionRefusedError: [Errno 111] Connection refused": "The connection to the site failed (%(detail)s).",
+    "something new": "The link check failed (%(detail)s).",
+}
+
+
+@pytest.mark.parametrize("language", ["sv", "da", "nb", "en"])
+@pytest.mark.parametrize("stored", STORED_ERRORS)
+def test_each_stored_error_is_worded_in_the_readers_language(stored, language):
+    with translation.override(language):
+        message = describe_error(stored)
+        template = translation.gettext(STORED_ERRORS[stored])
+    # The words are the catalogue's, the detail (status, host, exception) is kept.
+    assert message.startswith(template.split("%(")[0])
+    if "%(status)s" in template:
+        assert stored.removeprefix("HTTP ") in message
+
+
+def test_what_the_checker_stores_is_understood(server):
+    results = LinkChecker(FAST).check_many([f"{server.base}{path}" for path in ["/loop", "/gone", "/slow"]])
+    fallback = "The link check failed"
+    for result in results.values():
+        assert result.error
+        assert not describe_error(result.error).startswith(fallback), result.error
+    assert describe_error(LinkChecker(FAST).check("http://127.0.0.1:1/").error).startswith(
+        "The connection to the site failed"
+    )
+
+
+@pytest.mark.django_db
+def test_the_broken_link_queue_shows_the_error_in_the_readers_language(client, curator_a, library_a, team_a):
+    ResourceFactory(library=library_a, team=team_a, link_status=404, link_error="HTTP 404", link_failures=3)
+    client.force_login(curator_a)
+    page = client.get(reverse("admin:resources_brokenlink_changelist"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    with translation.override("da"):
+        expected = translation.gettext("The page is gone (HTTP %(status)s).") % {"status": 404}
+        column = capfirst(translation.gettext("last link error"))
+    assert 'lang="da"' in page
+    assert column in page
+    assert expected in page
+    assert ">HTTP 404<" not in page

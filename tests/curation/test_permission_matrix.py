@@ -198,6 +198,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "offers:request": (lambda ctx: {"slug": "no-such-offer"}, "MMMMMM"),  # a form's POST only
     "offers:session-ics": (lambda ctx: {"slug": "no-such-offer", "pk": 1}, "NNNNNN"),
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    "offers:booking-ics": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     # Feeds, the sitemap, robots.txt and library pages: the same for everyone (tests/outputs/ checks their content).
     **{
