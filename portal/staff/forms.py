@@ -21,7 +21,7 @@ from teams.models import (
     Statement,
     TriedToo,
 )
-from teams.text import slug_of
+from teams.text import unique_slug
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,19 +111,15 @@ class ExperienceForm(forms.ModelForm):
         entry = super().save(commit=False)
         entry.tags = self.cleaned_data["tag_text"]
         if not entry.slug:
-            entry.slug = unique_slug(entry.title)
+            entry.slug = unique_slug(
+                entry.title,
+                taken=lambda slug: Experience.objects.filter(slug=slug).exists(),
+                language=entry.language,
+            )
         if commit:
             entry.save()
             entry.knowledge_areas.set(self.cleaned_data["areas"])
         return entry
-
-
-def unique_slug(title: str) -> str:
-    base = slug_of(title)[:180] or "entry"
-    slug, number = base, 2
-    while Experience.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 class ExchangeSearchForm(forms.Form):
