@@ -115,19 +115,21 @@ def read_period(raw: Any) -> tuple[datetime.date | None, datetime.date | None]:
     """``period`` in every shape people write it; anything else is refused by name, never skipped."""
     if raw in (None, "", [], {}):
         return None, None
-    if isinstance(raw, dict):
-        if unknown := set(raw) - {"start", "end", "from", "to"}:
+    if isinstance(raw, dict | list):
+        if isinstance(raw, dict) and (unknown := set(raw) - {"start", "end", "from", "to"}):
             raise PeriodError(f"period has keys this import does not know: {', '.join(map(str, sorted(unknown)))}.")
-        start, end = raw.get("start", raw.get("from")), raw.get("end", raw.get("to"))
-    elif isinstance(raw, list):
-        if not 1 <= len(raw) <= 2:
+        if isinstance(raw, list) and len(raw) > 2:
             raise PeriodError(f"period {raw!r}: a list must hold the start and the end, no more.")
-        start, end = raw[0], raw[-1]
+        start, end = (
+            (raw.get("start", raw.get("from")), raw.get("end", raw.get("to")))
+            if isinstance(raw, dict)
+            else (raw[0], raw[-1])
+        )
+        first, last = _period_point(start, first=True), _period_point(end, first=False)
     elif isinstance(raw, datetime.date):
-        return raw, raw
+        first = last = raw
     else:
-        return _period_text(raw)
-    first, last = _period_point(start, first=True), _period_point(end, first=False)
+        first, last = _period_text(raw)
     if first and last and first > last:
         raise PeriodError(f"period {raw!r} ends before it starts.")
     return first, last
