@@ -127,11 +127,12 @@ def _page_object(request: HttpRequest, url: str) -> tuple[Model, str] | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.get_host().lower():
         return None
+    language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
     try:
-        match = resolve(parts.path)
+        with translation.override(language):  # i18n_patterns match the active language's prefix only
+            match = resolve(parts.path)
     except Resolver404:
         return None
-    language = translation.get_language_from_path(parts.path) or settings.LANGUAGE_CODE
     models: dict[str, Any] = {"resources:detail": Resource, "offers:detail": SchoolOffer}
     if (model := models.get(match.view_name)) is None:
         return None
