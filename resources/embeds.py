@@ -185,7 +185,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if output not in ("json", "xml"):
         return _plain(_("The format “%(format)s” is not supported; ask for json or xml.") % {"format": output}, 501)
     if not (url := request.GET.get("url", "").strip()):
-        return _plain(_("Name the page to embed with ?url=."), 400)
+        return _plain(_("Name the page to embed with ?url=."), 404)
     if (found := _page_object(request, url)) is None:
         return _plain(_("No published resource or school offer of this site has that address."), 404)
     obj, language = found

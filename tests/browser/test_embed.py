@@ -6,16 +6,19 @@ origins, as a municipal school site and Delarum are.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import lxml.html
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_patron_journey import assert_accessible, assert_fits_the_screen
-from tests.factories import LibraryFactory, OfferSessionFactory, SchoolOfferFactory, SubjectFactory
+from tests.browser.test_staff import sign_in
+from tests.factories import LibraryFactory, OfferSessionFactory, SchoolOfferFactory, SubjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,3 +144,37 @@ def test_the_embedded_list_is_accessible_and_fits_narrow_frames(live_server, bro
     assert_accessible(page)
     assert_fits_the_screen(page)
     context.close()
+
+
+def test_staff_build_the_snippet_with_a_live_preview(live_server, partner_page: Page, offer):
+    UserFactory(username="anna", library=offer.library)
+    page = partner_page  # Delarum's own policies apply, so the preview's script runs as it would for staff
+    sign_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}/en/staff/embed/")
+    snippet = page.get_by_label("Copy this into the page where the offers should appear")
+    expect(snippet).to_have_value(re.compile(r'src="http://localhost:\d+/embed/offers/\?lang=sv"'))
+    preview = page.frame_locator(".embed-result__preview")
+    expect(preview.get_by_role("link", name="Sagostund")).to_be_visible()
+
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("School year").select_option("8")
+    page.get_by_label("Language of the list").select_option("nb")
+    expect(snippet).to_have_value(re.compile(r'src="http://localhost:\d+/embed/offers/\?year=8&amp;lang=nb"'))
+    expect(page.frame_locator(".embed-result__preview").locator("html")).to_have_attribute("lang", "nb")
+    expect(page.frame_locator(".embed-result__preview").get_by_role("link", name="Sagostund")).to_have_count(0)
+    expect(page.frame_locator(".embed-result__preview").get_by_role("link", name="Källkritikverkstad")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    assert "year=8" in page.url  # the address keeps the choices, to come back to
+
+    # The snippet works where it is pasted.
+    partner = lxml.html.fromstring(snippet.input_value())
+    assert (partner.tag, partner.get("width"), partner.get("height")) == ("iframe", "100%", "600")
+
+
+def test_the_snippet_page_is_accessible(live_server, page: Page, offer):
+    UserFactory(username="anna", library=offer.library)
+    sign_in(page, live_server.url, "anna")
+    page.goto(f"{live_server.url}/en/staff/embed/?municipality=malmo")
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_the_screen(page)

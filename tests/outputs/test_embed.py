@@ -228,3 +228,26 @@ def test_a_size_that_is_not_a_number_is_explained(client, catalogue):
     response = client.get("/oembed", {"url": url, "maxwidth": "wide"})
     assert response.status_code == 400
     assert "maxwidth" in response.content.decode()
+
+
+# The staff page that builds the snippet ---------------------------------------------------------------------
+
+
+def test_staff_get_the_snippet_for_the_filters_they_chose(client, curator_b, catalogue):
+    client.force_login(curator_b)
+    response = client.get(reverse("staff:embed"), {"municipality": "malmo", "year": "8", "lang": "da", "height": "450"})
+
+    page = lxml.html.fromstring(response.content)
+    snippet = lxml.html.fromstring(page.get_element_by_id("embed-snippet").text)
+    expected = "http://testserver/embed/offers/?year=8&municipality=malmo&lang=da"
+    assert (snippet.tag, snippet.get("src"), snippet.get("height")) == ("iframe", expected, "450")
+    assert page.xpath("//iframe[@class='embed-result__preview']/@src") == [expected]
+    assert client.get(expected).status_code == 200
+
+
+def test_a_height_out_of_bounds_is_explained_and_no_snippet_is_given(client, curator_b, catalogue):
+    client.force_login(curator_b)
+    response = client.get(reverse("staff:embed"), {"height": "5"})
+    page = lxml.html.fromstring(response.content)
+    assert page.xpath("//p[@class='field__error']/text()")[0].startswith("Kontrollera att detta värde är större")
+    assert page.xpath("//*[@id='embed-snippet']") == []
