@@ -1,6 +1,6 @@
 // The staff page that builds a partner's <iframe> (templates/staff/embed_builder.html): when a choice changes, this
 // page is fetched for the new choices and its snippet and preview are swapped in, so both always come from the
-// server. Without JavaScript the "Show the snippet" button does the same with a page load.
+// server. Without JavaScript the "Show the code and preview" button does the same with a page load.
 (function () {
   "use strict";
   const form = document.getElementById("embed-builder");
