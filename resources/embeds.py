@@ -141,8 +141,8 @@ def _page_object(request: HttpRequest, url: str) -> tuple[Model, str] | None:
 
 
 def _size(request: HttpRequest, name: str, default: int) -> int:
-    raw = request.GET.get(name)
-    if raw in (None, ""):
+    raw = request.GET.get(name) or ""
+    if not raw:
         return default
     if not raw.isdigit() or int(raw) == 0:
         raise ValueError(

@@ -65,21 +65,22 @@ HISTORY_PAGE_WORDS = (
 # Slugs ---------------------------------------------------------------------------------------------------
 
 
-class SlugFromTitleAdmin(admin.ModelAdmin):
-    """An empty slug is made on save from ``slug_source`` by ``teams.text.slug_of``, as imports and seeds make
-    it. (Django's prepopulated slugs are written in the browser by other rules, so they are not used.)"""
+class SlugFromTitleAdmin:
+    """Put before a model admin in the bases: an empty slug is made on save from ``slug_source`` by
+    ``teams.text.slug_of``, as imports and seeds make it. (Django's prepopulated slugs are written in the browser
+    by other rules, so they are not used.)"""
 
     slug_source = "title"
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         if field := form.base_fields.get("slug"):
             field.required = False
             field.help_text = _("Part of the address. Left empty, it is made from the title or name.")
         return form
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
-        obj = super().save_form(request, form, change)
+        obj = super().save_form(request, form, change)  # type: ignore[misc]
         if not obj.slug:
             others = type(obj)._default_manager.exclude(pk=obj.pk)
             obj.slug = unique_slug(

@@ -134,7 +134,7 @@ class DimensionInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(SlugFromTitleAdmin):
+class QuestionnaireAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["title", "is_active"]
     search_fields = ["title"]
     inlines = [DimensionInline]

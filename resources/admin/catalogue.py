@@ -28,7 +28,7 @@ from teams.admin import ScopedAdmin, SlugFromTitleAdmin, VersionedModelForm
 
 
 @admin.register(KnowledgeArea)
-class KnowledgeAreaAdmin(SlugFromTitleAdmin):
+class KnowledgeAreaAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["name", "name_da", "name_nb", "name_en", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]

@@ -36,7 +36,7 @@ from teams.admin import ScopedAdmin, SlugFromTitleAdmin
 
 
 @admin.register(Subject)
-class SubjectAdmin(SlugFromTitleAdmin):
+class SubjectAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["name", "name_da", "name_nb", "name_en", "slug"]
     search_fields = ["name", "name_da", "name_nb", "name_en", "slug"]
     slug_source = "name"

@@ -183,7 +183,7 @@ class Command(BaseCommand):
     ) -> tuple[Experience, list[KnowledgeArea]]:
         data, body = read(path)
         if not data.get("summary"):
-            data["summary"] = first_paragraph(body, max_length=Experience._meta.get_field("summary").max_length)
+            data["summary"] = first_paragraph(body, max_length=Experience._meta.get_field("summary").max_length or 300)
         for key in ("title", "library", "summary"):
             if not data.get(key):
                 raise CommandError(f"'{key}' is missing.")
