@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -84,6 +85,26 @@ def env_networks(name: str) -> list[IPNetwork]:
                 f"{name} must list IP addresses or networks (10.0.0.0/8), comma-separated; {item!r} is neither."
             ) from None
     return networks
+
+
+# An origin as CSP's frame-ancestors writes it: https://school.example, http://localhost:8080, https://*.example.
+ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?", re.IGNORECASE)
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Web origins, comma-separated (``https://skola.example, https://*.kommun.example``), or ``*`` for any."""
+    origins = env_list(name, default)
+    for origin in origins:
+        if origin != "*" and not ORIGIN.fullmatch(origin):
+            raise ImproperlyConfigured(
+                f"{name} must be * or origins like https://school.example (scheme and host, no path), "
+                f"comma-separated; {origin!r} is neither."
+            )
+    if not origins:
+        raise ImproperlyConfigured(f"{name} is empty; leave it unset (any site may embed) or name the origins.")
+    if "*" in origins and len(origins) > 1:
+        raise ImproperlyConfigured(f"{name} is * (any site) or a list of origins, not both.")
+    return origins
 
 
 def env_required(name: str, reason: str) -> str:

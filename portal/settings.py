@@ -23,6 +23,7 @@ from portal.env import (
     env_int,
     env_list,
     env_networks,
+    env_origins,
     env_required,
     env_str,
     env_url,
@@ -251,6 +252,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# Only the embeddable pages under /embed/ may be framed, by these sites (resources/embeds.py); every other page
+# refuses (frame-ancestors 'none' above, X-Frame-Options DENY).
+EMBED_ALLOWED_ORIGINS = env_origins("EMBED_ALLOWED_ORIGINS", ["*"])
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import sitemaps, views
 from portal.media import media
+from resources import embeds
 from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
@@ -21,6 +22,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
+    # For other sites, without a language prefix (?lang= chooses): the only pages that may be framed.
+    path("embed/offers/", embeds.offer_list, name="embed-offers"),
+    path("embed/offers/<slug:slug>/", embeds.offer_detail, name="embed-offer"),
+    path("oembed", embeds.oembed, name="oembed"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...

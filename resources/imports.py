@@ -43,7 +43,7 @@ from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
 from resources.vocabularies import audience_from, kind_from, language_from, license_from
 from teams.access import can_change, can_publish
 from teams.models import LearningTeam, Library
-from teams.text import slug_of
+from teams.text import unique_slug
 
 COLUMNS = ["title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license",
            "creator", "areas"]  # fmt: skip
@@ -303,11 +303,9 @@ class ImportOutcome:
     updated: int = 0
 
 
-def unique_slug(title: str, taken: set[str]) -> str:
-    base = slug_of(title)[:200] or "resource"
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
+def claim_slug(title: str, taken: set[str], *, language: str) -> str:
+    """A slug no resource has (``taken``, kept up to date as the import claims them)."""
+    slug = unique_slug(title, taken=taken.__contains__, language=language)
     taken.add(slug)
     return slug
 
@@ -335,7 +333,7 @@ def apply_import(
                 Resource(
                     **{name: row.values[name] or "" for name in UPDATABLE if name != "audiences"},
                     audiences=row.values["audiences"],
-                    slug=unique_slug(row.values["title"], taken),
+                    slug=claim_slug(row.values["title"], taken, language=row.values["language"]),
                     library=library,
                     team=team,
                     status=status,

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from resources import jsonld
+from resources.embeds import discovery_links
 from resources.facets import FacetGroup, SearchListMixin, facet_links
 from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource
@@ -92,7 +93,10 @@ class ResourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            related=self.object.related(), json_ld=script(jsonld.resource(self.request, self.object)), **kwargs
+            related=self.object.related(),
+            json_ld=script(jsonld.resource(self.request, self.object)),
+            oembed_links=discovery_links(self.request),
+            **kwargs,
         )
 
 

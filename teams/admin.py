@@ -40,6 +40,7 @@ from teams.access import (
 )
 from teams.history import ReadableHistory
 from teams.models import LearningTeam, Library, Membership, User
+from teams.text import unique_slug
 
 # django-simple-history's history pages come without Swedish and Danish; its words are marked here so that
 # they are extracted into Delarum's catalogues, which Django consults before the library's own.
@@ -61,6 +62,36 @@ HISTORY_PAGE_WORDS = (
     gettext_noop("Revert %(verbose_name)s"),
     gettext_noop("View %(verbose_name)s"),
 )
+
+
+# Slugs ---------------------------------------------------------------------------------------------------
+
+
+class SlugFromTitleAdmin:
+    """Put before a model admin in the bases: an empty slug is made on save from ``slug_source`` by
+    ``teams.text.slug_of``, as imports and seeds make it. (Django's prepopulated slugs are written in the browser
+    by other rules, so they are not used.)"""
+
+    slug_source = "title"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        if field := form.base_fields.get("slug"):
+            field.required = False
+            field.help_text = _("Part of the address. Left empty, it is made from the title or name.")
+        return form
+
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        obj = super().save_form(request, form, change)  # type: ignore[misc]
+        if not obj.slug:
+            others = type(obj)._default_manager.exclude(pk=obj.pk)
+            obj.slug = unique_slug(
+                getattr(obj, self.slug_source),
+                taken=lambda slug: others.filter(slug=slug).exists(),
+                language=getattr(obj, "language", ""),
+                max_length=type(obj)._meta.get_field("slug").max_length or 50,
+            )
+        return obj
 
 
 # Concurrent edits ------------------------------------------------------------------------------------------
@@ -428,11 +459,11 @@ def forms_fields(options: dict[str, Any]) -> list[str]:
 
 
 @admin.register(Library)
-class LibraryAdmin(ScopedAdmin):
+class LibraryAdmin(SlugFromTitleAdmin, ScopedAdmin):
     list_display = ["name", "country", "region", "municipality", "email"]
     list_filter = ["country", "region"]
     search_fields = ["name", "municipality", "region", "city"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_source = "name"
     fieldsets = [
         (None, {"fields": ["name", "slug", "country", "region", "municipality"]}),
         (_("Visiting address"), {"fields": ["street_address", "postal_code", "city"]}),
@@ -447,11 +478,11 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(LearningTeam)
-class LearningTeamAdmin(ScopedAdmin):
+class LearningTeamAdmin(SlugFromTitleAdmin, ScopedAdmin):
     list_display = ["name", "slug", "member_count"]
     search_fields = ["name", "description"]
     list_filter = ["libraries__country"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_source = "name"
     autocomplete_fields = ["libraries"]
     inlines = [MembershipInline]
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from resources.models import KnowledgeArea
-from teams.admin import ScopedAdmin
+from teams.admin import ScopedAdmin, SlugFromTitleAdmin
 from teams.models import (
     Activity,
     Answer,
@@ -100,12 +100,11 @@ class TriedTooInline(admin.TabularInline):
 
 
 @admin.register(Experience)
-class ExperienceAdmin(ScopedAdmin):
+class ExperienceAdmin(SlugFromTitleAdmin, ScopedAdmin):
     list_display = ["title", "kind", "status", "library", "is_public", "tried_count", "created_at"]
     list_filter = ["kind", "status", "is_public", "library__country"]
     list_select_related = ["library"]
     search_fields = ["title", "summary", "what_we_did"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["library", "author"]
     inlines = [ExperienceAreaInline, TriedTooInline]
     fieldsets = [
@@ -135,10 +134,9 @@ class DimensionInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["title", "is_active"]
     search_fields = ["title"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [DimensionInline]
 
 

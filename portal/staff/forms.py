@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from resources.models import KnowledgeArea
@@ -21,7 +22,7 @@ from teams.models import (
     Statement,
     TriedToo,
 )
-from teams.text import slug_of
+from teams.text import unique_slug
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,19 +112,15 @@ class ExperienceForm(forms.ModelForm):
         entry = super().save(commit=False)
         entry.tags = self.cleaned_data["tag_text"]
         if not entry.slug:
-            entry.slug = unique_slug(entry.title)
+            entry.slug = unique_slug(
+                entry.title,
+                taken=lambda slug: Experience.objects.filter(slug=slug).exists(),
+                language=entry.language,
+            )
         if commit:
             entry.save()
             entry.knowledge_areas.set(self.cleaned_data["areas"])
         return entry
-
-
-def unique_slug(title: str) -> str:
-    base = slug_of(title)[:180] or "entry"
-    slug, number = base, 2
-    while Experience.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 class ExchangeSearchForm(forms.Form):
@@ -166,3 +163,24 @@ class AssessmentForm(forms.Form):
 
     def answers(self) -> dict[int, int]:
         return {statement.pk: self.cleaned_data[f"statement_{statement.pk}"] for statement in self.statements}
+
+
+class EmbedOptionsForm(forms.Form):
+    """How the embedded offer list looks on the partner's page; the offers are chosen with the offer filters."""
+
+    lang = forms.ChoiceField(
+        label=_("Language of the list"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    height = forms.IntegerField(
+        label=_("Height in pixels"),
+        min_value=200,
+        max_value=2000,
+        initial=600,
+        help_text=_("The list scrolls inside the frame when it is taller."),
+    )
+
+    def __init__(self, data: Any, **kwargs: Any) -> None:
+        # Unset options are the defaults, so that the page shows a snippet before anything is chosen.
+        data = {name: data.get(name) or field.initial for name, field in self.base_fields.items()}
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)

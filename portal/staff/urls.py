@@ -22,5 +22,6 @@ urlpatterns = [
     path("assessments/", views.assessment_list, name="assessments"),
     path("assessments/<slug:slug>/fill-in/", views.questionnaire_fill, name="questionnaire"),
     path("assessments/results/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("embed/", views.embed_builder, name="embed"),
     path("assessments/results/<int:pk>/chart.svg", views.assessment_chart, name="assessment-chart"),
 ]

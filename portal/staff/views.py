@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +26,7 @@ from portal.staff.chart import profile_chart
 from portal.staff.forms import (
     ActivityForm,
     AssessmentForm,
+    EmbedOptionsForm,
     ExchangeSearchForm,
     ExperienceForm,
     ReflectionForm,
@@ -39,9 +40,11 @@ from portal.staff.selectors import (
     search_experiences,
     waiting_for_review,
 )
+from resources.embeds import embed_url, iframe_html
 from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
 from resources.models import KnowledgeArea
 from resources.models.catalogue import REVIEW_WAIT_DAYS
+from resources.offers.forms import offer_search_form
 from teams import services
 from teams.access import (
     can_change,
@@ -429,3 +432,28 @@ def assessment_chart(request: HttpRequest, pk: int) -> HttpResponse:
     name = slug_of(f"{assessment.team.name} {assessment.created_at:%Y-%m-%d}")
     response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
     return response
+
+
+# Embedding -------------------------------------------------------------------------------------------------
+
+# The offer filters a partner's list may be narrowed by (all of the offer page's but words, dates and sorting).
+EMBED_FILTERS = ["year", "subject", "area", "country", "region", "municipality", "format"]
+
+
+@staff_required
+def embed_builder(request: HttpRequest) -> HttpResponse:
+    """The <iframe> a partner site pastes to show chosen school offers, with a preview of what it shows."""
+    filters = offer_search_form(request.GET, language=request.LANGUAGE_CODE)
+    options = EmbedOptionsForm(request.GET)
+    context: dict[str, Any] = {"filters": [filters[name] for name in EMBED_FILTERS], "options": options}
+    if filters.is_valid() and options.is_valid():
+        language = options.cleaned_data["lang"]
+        src = embed_url(request, {**{name: request.GET.get(name, "") for name in EMBED_FILTERS}, "lang": language})
+        with translation.override(language):
+            title = _("School offers from the libraries")
+        context["src"] = src
+        context["snippet"] = iframe_html(
+            src, title=f"{title} – Delarum", width="100%", height=options.cleaned_data["height"]
+        )
+        context["height"] = options.cleaned_data["height"]
+    return render(request, "staff/embed_builder.html", context)

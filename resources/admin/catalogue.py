@@ -24,16 +24,16 @@ from resources.models import (
 )
 from resources.models.catalogue import BROKEN_AFTER_FAILURES, LINK_HEALTH_FIELDS, REVIEW_WAIT_DAYS
 from teams.access import can_change, can_publish, changeable_by, is_coordinator, publishable_by
-from teams.admin import ScopedAdmin, VersionedModelForm
+from teams.admin import ScopedAdmin, SlugFromTitleAdmin, VersionedModelForm
 
 
 @admin.register(KnowledgeArea)
-class KnowledgeAreaAdmin(admin.ModelAdmin):
+class KnowledgeAreaAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["name", "name_da", "name_nb", "name_en", "parent", "slug"]
     list_select_related = ["parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_da", "name_nb", "name_en", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_source = "name"
     autocomplete_fields = ["parent", "teams"]
     fields = ["name", "name_da", "name_nb", "name_en", "slug", "description", "parent", "teams"]
 
@@ -133,7 +133,7 @@ WORKFLOW_BUTTONS = [
 
 
 @admin.register(Resource)
-class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
+class ResourceAdmin(SlugFromTitleAdmin, ResourceImportMixin, ScopedAdmin):
     form = ResourceAdminForm
     action_form = ResourceActionForm
     concurrency_field = "version"
@@ -154,7 +154,6 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
     show_full_result_count = False
     search_fields = ["title", "summary", "creator", "url"]
     date_hierarchy = "updated_at"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["library", "team", "areas"]
     readonly_fields = ["published_at", "created_at", "updated_at", *LINK_HEALTH_FIELDS]
     actions = ["submit_for_review", "publish", "archive", "add_to_area", "add_tag"]

@@ -32,14 +32,14 @@ from resources.offers.emails import site_url
 from resources.offers.forms import session_label
 from resources.school_years import year_choices
 from teams.access import can_change, can_publish, is_coordinator, led_team_ids
-from teams.admin import ScopedAdmin
+from teams.admin import ScopedAdmin, SlugFromTitleAdmin
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(SlugFromTitleAdmin, admin.ModelAdmin):
     list_display = ["name", "name_da", "name_nb", "name_en", "slug"]
     search_fields = ["name", "name_da", "name_nb", "name_en", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_source = "name"
 
 
 class OfferSessionForm(forms.ModelForm):
@@ -68,12 +68,11 @@ class OfferSessionInline(admin.TabularInline):
 
 
 @admin.register(SchoolOffer)
-class SchoolOfferAdmin(ScopedAdmin):
+class SchoolOfferAdmin(SlugFromTitleAdmin, ScopedAdmin):
     list_display = ["title", "status", "years", "format", "library", "team", "updated_at"]
     list_filter = ["status", "format", "booking", "library__country", "subjects"]
     list_select_related = ["library", "team"]
     search_fields = ["title", "summary", "contact_name"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["library", "team", "areas", "subjects", "preparation"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [OfferSessionInline]

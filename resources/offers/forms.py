@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 
 from resources.models import KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.models.offers import MAX_PROPOSED_DATES
-from resources.offers.selectors import Place, Sort
+from resources.offers.selectors import OfferSearch, Place, Sort, places_with_offers, search_offers
 from resources.school_years import year_choices
 from resources.search import MAX_QUERY_LENGTH
 from teams.models import Country
@@ -106,6 +107,32 @@ class OfferSearchForm(forms.Form):
         if first and last and first > last:
             self.add_error("to", _("The last day cannot come before the first."))
         return cleaned
+
+    def search(self) -> OfferSearch:
+        """The published offers these (valid) filters find, with their facet counts."""
+        return search_offers(
+            self.cleaned_data,
+            sort=self.cleaned_data["sort"],  # chosen by offer_search_form when the address names none
+            subjects=self.subjects,
+            areas=self.areas,
+            regions=self.regions,
+            municipalities=self.municipalities,
+        )
+
+
+def offer_search_form(params: QueryDict, *, language: str) -> OfferSearchForm:
+    """The offer filters of an address (the offer page's, the embedded list's), with every choice filled in."""
+    data = params.copy()
+    if not data.get("sort"):
+        # Shown as chosen: the best match for words, else the next free session.
+        data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
+    return OfferSearchForm(
+        data,
+        subjects=list(Subject.objects.order_by("name")),
+        areas=list(KnowledgeArea.objects.order_by("name")),
+        places=places_with_offers(),
+        language=language,
+    )
 
 
 class SessionRadios(forms.RadioSelect):

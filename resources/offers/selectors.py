@@ -102,6 +102,16 @@ def free_sessions(*, after: date | None = None, before: date | None = None) -> Q
     return sessions
 
 
+def with_next_free_session(
+    offers: QuerySet[SchoolOffer], *, after: date | None = None, before: date | None = None
+) -> QuerySet[SchoolOffer]:
+    """The offers as cards show them: with their library and the start of their next free session."""
+    next_free = free_sessions(after=after, before=before).filter(offer=OuterRef("pk"))
+    return offers.annotate(
+        next_session=Subquery(next_free.order_by("starts_at").values("starts_at")[:1], output_field=DateTimeField())
+    ).select_related("library")
+
+
 def filtered_offers(
     data: dict[str, Any],
     *,
@@ -148,10 +158,7 @@ def search_offers(
     if query:
         results = search(results, query)
     found = counted(results, OFFER_FACETS, FACET_COLUMNS)
-    next_free = free_sessions(after=data.get("from"), before=data.get("to")).filter(offer=OuterRef("pk"))
-    results = results.annotate(
-        next_session=Subquery(next_free.order_by("starts_at").values("starts_at")[:1], output_field=DateTimeField())
-    ).select_related("library")
+    results = with_next_free_session(results, after=data.get("from"), before=data.get("to"))
     if sort == Sort.RELEVANCE and query:
         results = results.order_by("-rank", "title", "pk")
     else:

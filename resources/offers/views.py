@@ -18,22 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from resources import jsonld
+from resources.embeds import discovery_links
 from resources.facets import FacetGroup, SearchListMixin
-from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Subject
+from resources.models import BookingRequest, OfferSession, SchoolOffer
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
-from resources.offers.forms import BookingRequestForm, OfferSearchForm
+from resources.offers.forms import BookingRequestForm, offer_search_form
 from resources.offers.ics import booking_calendar, has_calendar, session_calendar
-from resources.offers.selectors import (
-    PAGE_SIZE,
-    Sort,
-    booking_for_form,
-    booking_for_token,
-    booking_token,
-    places_with_offers,
-    search_offers,
-)
+from resources.offers.selectors import PAGE_SIZE, booking_for_form, booking_for_token, booking_token
 from resources.ratelimit import over_limit
 from teams.ics import calendar_response
 from teams.jsonld import script
@@ -48,28 +41,9 @@ class OfferListView(SearchListMixin, ListView):
     search_model = SchoolOffer
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
-        data = self.request.GET.copy()
-        if not data.get("sort"):
-            # Shown as chosen: the best match for words, else the next free session.
-            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
-        self.form = OfferSearchForm(
-            data,
-            subjects=list(Subject.objects.order_by("name")),
-            areas=list(KnowledgeArea.objects.order_by("name")),
-            places=places_with_offers(),
-            language=self.request.LANGUAGE_CODE,
-        )
-        self.search = None
-        if self.form.is_valid():
-            # The errors are shown beside the fields otherwise; what was typed stays in them.
-            self.search = search_offers(
-                self.form.cleaned_data,
-                sort=self.form.cleaned_data["sort"],  # chosen above when the address names none
-                subjects=self.form.subjects,
-                areas=self.form.areas,
-                regions=self.form.regions,
-                municipalities=self.form.municipalities,
-            )
+        self.form = offer_search_form(self.request.GET, language=self.request.LANGUAGE_CODE)
+        # The errors are shown beside the fields otherwise; what was typed stays in them.
+        self.search = self.form.search() if self.form.is_valid() else None
         return SchoolOffer.objects.none()
 
     def facet_groups(self) -> list[FacetGroup]:
@@ -99,6 +73,7 @@ def _offer_page(
         "form": form,
         "sessions": sessions,
         "json_ld": script(jsonld.offer_events(request, offer, sessions)),
+        "oembed_links": discovery_links(request),
     }
     return render(request, "resources/offers/offer_detail.html", context, status=status)
 

@@ -200,6 +200,10 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:booking-ics": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    # For other sites: the embedded offer list, one offer, and oEmbed (which names no page here).
+    "embed-offers": (lambda ctx: {}, "OOOOOO"),
+    "embed-offer": (lambda ctx: {"slug": "no-such-offer"}, "NNNNNN"),
+    "oembed": (lambda ctx: {}, "NNNNNN"),
     # Feeds, the sitemap, robots.txt and library pages: the same for everyone (tests/outputs/ checks their content).
     **{
         f"{name}-{format}": (kwargs, "OOOOOO")
@@ -225,6 +229,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "password_reset_confirm": (lambda ctx: {"uidb64": "MQ", "token": "not-a-token"}, "OOOOOO"),
     "password_reset_complete": (lambda ctx: {}, "OOOOOO"),
     "staff:home": (lambda ctx: {}, "LFOOOO"),
+    "staff:embed": (lambda ctx: {}, "LFOOOO"),
     "staff:activities": (lambda ctx: {}, "LFOOOO"),
     "staff:activity-create": (lambda ctx: {}, "LFOOOO"),
     "staff:activity": (lambda ctx: {"pk": ctx["activity"].pk}, "LFOOOO"),

@@ -20,6 +20,7 @@ from taggit.models import Tag
 
 from portal.seeding import DEMO_DIR, load, pick, sync
 from portal.staff.demo import sync_sharing
+from resources.imports import claim_slug
 from resources.models import (
     ACTIVE_STATUSES,
     BookingRequest,
@@ -34,7 +35,6 @@ from resources.models import (
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
-from teams.text import slug_of
 
 DEMO_PASSWORD = "delarum-demo"
 
@@ -219,22 +219,12 @@ class Command(BaseCommand):
             team = pick(teams, item["team"], "learning team")
             if library.pk not in team_libraries[team.slug]:
                 raise CommandError(f"{item['title']!r}: the team {team.slug} does not include {library.slug}.")
-            slug = self.unique_slug(item, slugs)
+            slug = claim_slug(item.get("slug") or item["title"], slugs, language=item.get("language", ""))
             resource = self.sync_resource(item, slug=slug, library=library, team=team, index=index)
             resource.areas.set([pick(areas, area, "knowledge area") for area in item["areas"]])
             resource.tags.set([tags[name] for name in item["tags"]])
             resources.append(resource)
         return resources
-
-    def unique_slug(self, item: dict[str, Any], taken: set[str]) -> str:
-        base = item.get("slug") or slug_of(item["title"])
-        if not base:
-            raise CommandError(f"Give {item['title']!r} an ASCII slug in the demo data.")
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        taken.add(slug)
-        return slug
 
     def sync_resource(
         self, item: dict[str, Any], *, slug: str, library: Library, team: LearningTeam, index: int
