@@ -9,20 +9,15 @@ stored as a WebP like an upload. An image already there, uploaded or fetched, is
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import cast
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.db import models
 
 from resources.links import LinkChecker
-from resources.models.catalogue import IMAGE_WIDTH
-from teams.images import webp_of
+from teams.images import store_unless_present
 
 # How much of a page is read to find its og:image: the head of any real page fits.
 PAGE_BYTES = 512 * 1024
@@ -84,15 +79,12 @@ def store_link_image(*, resource_id: int, slug: str, image: LinkImage) -> bool:
     from resources.models import Resource
 
     try:
-        webp = webp_of(io.BytesIO(image.data), width=IMAGE_WIDTH, name=slug)
+        return store_unless_present(
+            Resource.objects.filter(pk=resource_id),
+            field="image",
+            data=image.data,
+            name=slug,
+            image_alt=image.alt[:250],
+        )
     except ValidationError:
         return False
-    field = cast(models.FileField, Resource._meta.get_field("image"))
-    name = default_storage.save(field.generate_filename(None, webp.content.name or "image.webp"), webp.content)
-    # Only where there is still no image: an upload made meanwhile wins.
-    stored = Resource.objects.filter(pk=resource_id, image="").update(
-        image=name, image_width=webp.width, image_height=webp.height, image_alt=image.alt[:250]
-    )
-    if not stored:
-        default_storage.delete(name)
-    return bool(stored)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -83,12 +84,32 @@ def sniff_image(file: IO[bytes]) -> FileKind | None:
     return kind if kind in IMAGE_KINDS else None
 
 
+def store_unless_present(rows: models.QuerySet[Any], *, field: str, data: bytes, name: str, **values: Any) -> bool:
+    """Store the picture in ``data`` as the WebP of ``field`` on the row of ``rows`` that has none yet (with
+    ``values`` beside it), without a new version or history entry; whether it was stored.
+
+    An image already there, uploaded meanwhile too, wins: the update is conditional. ValidationError when
+    ``data`` is not a picture we take.
+    """
+    target = cast(WebPImageField, rows.model._meta.get_field(field))
+    webp = webp_of(io.BytesIO(data), width=target.webp_width, name=name)
+    stored = default_storage.save(target.generate_filename(None, webp.content.name or "image.webp"), webp.content)
+    changed = rows.filter(**{field: ""}).update(
+        **{field: stored, target.width_field: webp.width, target.height_field: webp.height}, **values
+    )
+    if not changed:
+        default_storage.delete(stored)
+    return bool(changed)
+
+
 class WebPFormField(forms.FileField):
     """An upload that leaves the form as a WebP of the model field's width, after the upload checks."""
 
     def __init__(self, *, width: int, **kwargs: Any) -> None:
         self.width = width
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, data: Any) -> Any:
