@@ -94,9 +94,8 @@ def store_unless_present(rows: models.QuerySet[Any], *, field: str, data: bytes,
     target = cast(WebPImageField, rows.model._meta.get_field(field))
     webp = webp_of(io.BytesIO(data), width=target.webp_width, name=name)
     stored = default_storage.save(target.generate_filename(None, webp.content.name or "image.webp"), webp.content)
-    changed = rows.filter(**{field: ""}).update(
-        **{field: stored, target.width_field: webp.width, target.height_field: webp.height}, **values
-    )
+    size = {target.width_field: webp.width, target.height_field: webp.height}  # type: ignore[attr-defined]
+    changed = rows.filter(**{field: ""}).update(**{field: stored, **size}, **values)
     if not changed:
         default_storage.delete(stored)
     return bool(changed)
@@ -117,7 +116,7 @@ class WebPFormField(forms.FileField):
         if upload is None:
             return None
         validate_upload(upload)  # size first, before anything is decoded; then content and name
-        return webp_of(upload, width=self.width, name=upload.name).content
+        return webp_of(upload, width=self.width, name=upload.name or "image").content
 
 
 class WebPImageField(models.ImageField):

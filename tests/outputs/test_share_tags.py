@@ -33,7 +33,10 @@ def share_tags(live_server, path: str) -> tuple[dict[str, list[str]], dict[str, 
     properties: dict[str, list[str]] = {}
     for name, value in graph["properties"]:
         properties.setdefault(name, []).append(value)
-    twitter = {meta.get("name"): meta.get("content") for meta in html.fromstring(page).xpath("//meta[starts-with(@name, 'twitter:')]")}
+    twitter = {
+        meta.get("name"): meta.get("content")
+        for meta in html.fromstring(page).xpath("//meta[starts-with(@name, 'twitter:')]")
+    }
     return properties, twitter, url
 
 
@@ -108,7 +111,9 @@ def test_a_resource_and_a_library_share_their_picture(live_server, pictured):
 @pytest.mark.parametrize("language", ["da", "nb", "en"])
 def test_the_locale_is_the_pages_language(live_server, pictured, language):
     catalogue, _reflection = pictured
-    properties, _twitter, url = share_tags(live_server, path("resources:detail", language, slug=catalogue.resources[0].slug))
+    properties, _twitter, url = share_tags(
+        live_server, path("resources:detail", language, slug=catalogue.resources[0].slug)
+    )
     assert properties["og:locale"] == [LOCALES[language]]
     assert properties["og:url"] == [url]
     assert f"/{language}/" in url

@@ -26,6 +26,7 @@ def swedish(text: str, **params) -> str:
 
 
 NOT_A_PICTURE = "This is not a picture we can show. Use a PNG, JPEG, GIF or WebP image."
+MARKUP = "Web pages, SVG images and other files a browser would run cannot be uploaded, whatever their name."
 
 
 @pytest.fixture
@@ -80,8 +81,8 @@ def test_an_uploaded_image_is_stored_as_a_webp_of_the_set_width(add_resource, na
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("logo.png", SVG, "Web pages, SVG images and other files a browser would run cannot be uploaded, whatever their name."),
-        ("sida.png", HTML, "Web pages, SVG images and other files a browser would run cannot be uploaded, whatever their name."),
+        ("logo.png", SVG, MARKUP),
+        ("sida.png", HTML, MARKUP),
         ("ovning.pdf", PDF, NOT_A_PICTURE),  # an allowed upload, but no picture
         ("trasig.png", picture()[:200], NOT_A_PICTURE),  # a PNG's start, cut off
     ],
@@ -90,7 +91,10 @@ def test_a_hostile_image_is_refused_next_to_the_field(add_resource, name, conten
     response = add_resource(name, content)
     assert response.status_code == 200
     assert image_errors(response) == [swedish(error)]
-    assert swedish(error) in html.fromstring(response.content.decode()).xpath("string(//div[contains(@class, 'field-image')])")
+    beside_the_field = html.fromstring(response.content.decode()).xpath(
+        "string(//div[contains(@class, 'field-image')])"
+    )
+    assert swedish(error) in beside_the_field
     assert not Resource.objects.exists()
 
 
