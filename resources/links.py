@@ -328,9 +328,9 @@ def check_published_links(
     from resources.link_images import link_image, store_link_image
     from resources.models import Resource
 
-    resources = list(
-        Resource.objects.published().exclude(url="").only("pk", "slug", "url", "image", "link_failures").order_by("pk")
-    )
+    # The image's size too: a loaded ImageField reads its size fields, which must not be deferred (a query each).
+    fields = ["pk", "slug", "url", "image", "image_width", "image_height", "link_failures"]
+    resources = list(Resource.objects.published().exclude(url="").only(*fields).order_by("pk"))
     urls = list(dict.fromkeys(resource.url for resource in resources))
     checker = LinkChecker(config)
     results = checker.check_many(urls, workers=workers, progress=progress(len(urls)) if progress else None)

@@ -160,3 +160,15 @@ def test_no_image_is_stored_from_a_page_that_gives_none_we_may_take(server, loop
     assert (resource.image_width, resource.image_height) == (None, None)
     assert Resource.objects.exclude(image="").count() == 0
     assert server.hits[("GET", "/pictures/cover.png")] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_check_reads_resources_with_images_in_a_flat_number_of_queries(
+    server, loopback_allowed, django_assert_num_queries, count
+):
+    for _ in range(count):
+        give_picture(ResourceFactory(url=f"{server.base}/uploaded"))
+    # 1 the published resources with their address and image, 2 their link health in one bulk update
+    with django_assert_num_queries(2):
+        call_command("check_links", stdout=StringIO())
