@@ -1,6 +1,7 @@
 """Uploaded files, served by Django in production too (README, "Deploying": how a proxy may take over).
 
-A file is served only when it is a published resource's, or a staff member may see its resource. What it is
+A file is served only when it is a published resource's (its file or its image) or a library's logo, or a staff
+member may see its resource: a draft's image stays private like its file. What it is
 comes from its content (``teams.uploads``), never from its name. Images, PDF, audio and video open in the
 browser; everything else, and anything not on the upload allow-list, is a download. Every answer says
 ``X-Content-Type-Options: nosniff`` and, except for PDF (whose viewer a sandbox blocks), a sandboxing
@@ -13,11 +14,13 @@ import posixpath
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
 from resources.models import Resource
 from teams.access import visible_to
+from teams.models import Library
 from teams.uploads import PDF, served_as
 
 SANDBOX = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -34,8 +37,8 @@ def _stored_name(path: str) -> str:
 @require_safe
 def media(request: HttpRequest, path: str) -> FileResponse:
     name = _stored_name(path)
-    owners = Resource.objects.filter(file=name)
-    public = owners.published().exists()
+    owners = Resource.objects.filter(Q(file=name) | Q(image=name))
+    public = owners.published().exists() or Library.objects.filter(logo=name).exists()
     if not (public or visible_to(owners, request.user).exists()):
         raise Http404
     try:

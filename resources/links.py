@@ -121,6 +121,33 @@ class LinkResult:
         return bool(self.redirects)
 
 
+@dataclass(frozen=True)
+class Where:
+    """An address to ask, resolved and checked: the connection goes to ``address``, TLS and Host name ``host``."""
+
+    scheme: str
+    host: str
+    port: int
+    address: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str = ""
+    body: bytes = b""
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    body: bytes
+    content_type: str
+    complete: bool
+
+
 class RefusedAddress(Exception):
     """The address is not one the checker may contact."""
 
@@ -226,37 +253,70 @@ class LinkChecker:
 
     def _ask(self, url: str) -> tuple[int, str]:
         """HEAD, then GET when HEAD is refused or fails: (status, Location header)."""
+        where = self._where(url)
+        with self.gate.slot(where.host):
+            try:
+                answer = self._request(where, "HEAD")
+            except Retryable:
+                answer = Answer(status=0)
+            if answer.status == 0 or answer.status in RETRY_WITH_GET:
+                answer = self._request(where, "GET")
+        return answer.status, answer.location
+
+    def get(self, url: str, *, limit: int) -> Fetched | None:
+        """The body of ``url`` (after redirects), at most ``limit`` bytes; None when it cannot be had.
+
+        Asked once, with the checker's address rules, host limits and timeout; ``Fetched.complete`` is False
+        when the body was longer than ``limit`` and only its start was read.
+        """
+        current = url
+        try:
+            for _hop in range(MAX_REDIRECTS + 1):
+                where = self._where(current)
+                with self.gate.slot(where.host):
+                    answer = self._request(where, "GET", read=limit)
+                if 300 <= answer.status < 400 and answer.location:
+                    current = urljoin(current, answer.location)
+                    continue
+                if answer.status >= 400 or answer.status < 200:
+                    return None
+                return Fetched(current, answer.body[:limit], answer.content_type, complete=len(answer.body) <= limit)
+        except (RefusedAddress, Retryable):
+            return None
+        return None
+
+    def _where(self, url: str) -> Where:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise RefusedAddress(f"{NOT_HTTP}: {url}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = public_address(parts.hostname, port, allow_loopback=self.config.allow_loopback)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        with self.gate.slot(parts.hostname):
-            try:
-                status, location = self._request(parts.scheme, parts.hostname, port, address, "HEAD", target)
-            except Retryable:
-                status, location = 0, ""
-            if status == 0 or status in RETRY_WITH_GET:
-                status, location = self._request(parts.scheme, parts.hostname, port, address, "GET", target)
-        return status, location
+        return Where(parts.scheme, parts.hostname, port, address, target)
 
-    def _request(self, scheme: str, host: str, port: int, address: str, method: str, target: str) -> tuple[int, str]:
+    def _request(self, where: Where, method: str, *, read: int = 2048) -> Answer:
+        """One request; a GET reads at most ``read`` + 1 bytes of the body (by default enough to know it started)."""
         connection: http.client.HTTPConnection
-        if scheme == "https":
-            connection = http.client.HTTPSConnection(host, port, timeout=self.config.timeout, context=self._tls)
+        if where.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                where.host, where.port, timeout=self.config.timeout, context=self._tls
+            )
         else:
-            connection = http.client.HTTPConnection(host, port, timeout=self.config.timeout)
+            connection = http.client.HTTPConnection(where.host, where.port, timeout=self.config.timeout)
         # Connect to the address that was checked, while TLS and the Host header keep the name.
-        connection._create_connection = lambda where, *args, **kwargs: socket.create_connection(  # type: ignore[attr-defined]
-            (address, where[1]), *args, **kwargs
+        connection._create_connection = lambda at, *args, **kwargs: socket.create_connection(  # type: ignore[attr-defined]
+            (where.address, at[1]), *args, **kwargs
         )
         try:
-            connection.request(method, target, headers={"User-Agent": self.config.user_agent, "Accept": "*/*"})
+            connection.request(method, where.target, headers={"User-Agent": self.config.user_agent, "Accept": "*/*"})
             response = connection.getresponse()
-            if method == "GET":
-                response.read(2048)  # enough to know the body started; the rest is not needed
-            return response.status, response.getheader("Location") or ""
+            body = response.read(read + 1) if method == "GET" else b""
+            return Answer(
+                status=response.status,
+                location=response.getheader("Location") or "",
+                body=body,
+                content_type=response.getheader("Content-Type") or "",
+            )
         except TimeoutError as error:
             raise Retryable(TIMED_OUT) from error
         except (OSError, http.client.HTTPException) as error:
@@ -274,6 +334,7 @@ class CheckSummary:
     failed: int = 0
     newly_broken: int = 0
     broken: int = 0
+    images: int = 0
 
 
 def record_results(resources: list[Any], results: dict[str, LinkResult], *, checked_at: Any) -> CheckSummary:
@@ -309,14 +370,27 @@ def check_published_links(
     *, config: CheckSettings, workers: int, progress: Callable[[int], Callable[[int], None]] | None = None
 ) -> CheckSummary:
     """Check the address of every published resource, each address once however many resources use it, and
-    keep what was found. ``progress`` is given the number of addresses and returns what to call as they pass."""
+    keep what was found; then give the resources without an image their page's og:image (link_images.py).
+    ``progress`` is given the number of addresses and returns what to call as they pass."""
     from django.utils import timezone
 
+    from resources.link_images import link_image, store_link_image
     from resources.models import Resource
 
-    resources = list(Resource.objects.published().exclude(url="").only("pk", "url", "link_failures").order_by("pk"))
+    # The image's size too: a loaded ImageField reads its size fields, which must not be deferred (a query each).
+    fields = ["pk", "slug", "url", "image", "image_width", "image_height", "link_failures"]
+    resources = list(Resource.objects.published().exclude(url="").only(*fields).order_by("pk"))
     urls = list(dict.fromkeys(resource.url for resource in resources))
-    results = LinkChecker(config).check_many(urls, workers=workers, progress=progress(len(urls)) if progress else None)
+    checker = LinkChecker(config)
+    results = checker.check_many(urls, workers=workers, progress=progress(len(urls)) if progress else None)
     summary = record_results(resources, results, checked_at=timezone.now())
     summary.addresses = len(urls)
+
+    wanting = [resource for resource in resources if not resource.image and results[resource.url].ok]
+    pages = list(dict.fromkeys(resource.url for resource in wanting))
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="link_images") as pool:
+        images = dict(zip(pages, pool.map(lambda url: link_image(checker, url), pages), strict=True))
+    for resource in wanting:
+        if (image := images[resource.url]) is not None:
+            summary.images += store_link_image(resource_id=resource.pk, slug=resource.slug, image=image)
     return summary

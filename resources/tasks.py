@@ -19,6 +19,8 @@ def check_links(timestamp: int) -> None:
     """``manage.py check_links`` with its defaults, every night."""
     summary = check_published_links(config=CheckSettings.from_settings(), workers=LINK_CHECK_WORKERS)
     logger.info(
-        "Checked %s addresses of %s published resources: %s work, %s failed, %s newly broken, %s broken in all.",
+        "Checked %s addresses of %s published resources: %s work, %s failed, %s newly broken, %s broken in all; "
+        "%s images taken from the pages.",
         summary.addresses, summary.checked, summary.ok, summary.failed, summary.newly_broken, summary.broken,
+        summary.images,
     )  # fmt: skip

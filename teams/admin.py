@@ -468,6 +468,7 @@ class LibraryAdmin(SlugFromTitleAdmin, ScopedAdmin):
         (None, {"fields": ["name", "slug", "country", "region", "municipality"]}),
         (_("Visiting address"), {"fields": ["street_address", "postal_code", "city"]}),
         (_("Contact"), {"fields": ["email", "phone", "website"]}),
+        (_("Logo"), {"fields": ["logo"]}),
     ]
 
 

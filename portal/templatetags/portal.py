@@ -5,7 +5,12 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_info
+from django.utils import translation
+from django.utils.translation import get_language_info, gettext, gettext_noop
+
+SITE_DESCRIPTION = gettext_noop(
+    "Open learning resources, gathered and curated by public and school libraries in Sweden, Denmark and Norway."
+)
 
 register = template.Library()
 
@@ -53,3 +58,39 @@ def error_summary(form: Any = None) -> dict[str, Any]:
         target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
         errors += [{"message": message, "target": target} for message in field.errors]
     return {"errors": errors}
+
+
+# The territory each interface language is read in, as Open Graph writes a locale (sv_SE).
+OG_LOCALES = {"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "en": "en_GB"}
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_tags(
+    context: dict[str, Any],
+    title: str = "",
+    description: str = "",
+    image: Any = None,
+    width: int | None = None,
+    height: int | None = None,
+    alt: str = "",
+    kind: str = "website",
+) -> dict[str, Any]:
+    """Open Graph and Twitter card tags for the page: what a shared link's preview shows.
+
+    Pages give their own title, description and picture (a stored image with its size); the others share the
+    site's. The address is the page's canonical one: no query string.
+    """
+    request = context.get("request")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "title": title or "Delarum",
+        "description": description or gettext(SITE_DESCRIPTION),
+        "url": request.build_absolute_uri(request.path) if request else "",
+        "kind": kind,
+        "image": request.build_absolute_uri(image.url) if image and request else "",
+        "width": width,
+        "height": height,
+        "alt": alt,
+        "locale": OG_LOCALES.get(language, OG_LOCALES["sv"]),
+        "alternates": [locale for code, locale in OG_LOCALES.items() if code != language],
+    }

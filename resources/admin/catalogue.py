@@ -165,6 +165,7 @@ class ResourceAdmin(SlugFromTitleAdmin, ResourceImportMixin, ScopedAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description"]}),
         (_("Where to find it"), {"fields": ["url", "file"]}),
+        (_("Image"), {"fields": ["image", "image_alt"]}),
         (_("Describe it"), {"fields": ["kind", "language", "audiences", "license", "creator", "areas", "tags"]}),
         (
             _("Responsibility and status"),

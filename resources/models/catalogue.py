@@ -19,12 +19,16 @@ from taggit.managers import TaggableManager
 
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
+from teams.images import WebPImageField
 from teams.models import LearningTeam, Library
 from teams.uploads import validate_upload
 
 # A link that failed this many checks in a row is flagged broken (manage.py check_links).
 BROKEN_AFTER_FAILURES = 3
 LINK_HEALTH_FIELDS = ["link_status", "link_error", "link_final_url", "link_checked_at", "link_failures"]
+# Resource images are stored this many pixels wide, the height in proportion (teams/images.py).
+IMAGE_WIDTH = 640
+IMAGE_FIELDS = ["image", "image_width", "image_height", "image_alt"]
 
 
 class Status(models.TextChoices):
@@ -210,6 +214,29 @@ class Resource(WrittenInALanguage, models.Model):
         blank=True,
         validators=[validate_upload],
         help_text=_("Upload the resource itself if it has no web address."),
+    )
+    image = WebPImageField(
+        _("image"),
+        upload_to="images/%Y/",
+        width=IMAGE_WIDTH,
+        width_field="image_width",
+        height_field="image_height",
+        blank=True,
+        help_text=_(
+            "Shown on the resource's card and page. PNG, JPEG, GIF or WebP; stored as a WebP 640 pixels wide. "
+            "Left empty, the link check takes the picture the web page names for sharing (og:image)."
+        ),
+    )
+    image_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image text"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it. Leave empty when it only decorates: "
+            "screen readers then skip it."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
     language = models.CharField(

@@ -8,6 +8,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from teams.images import WebPImageField
+
+# Logos are stored this many pixels wide (the height in proportion) and shown at most half as wide.
+LOGO_WIDTH = 320
+
 
 class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
@@ -33,6 +38,20 @@ class Library(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True, help_text=_("Shown to the public."))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    logo = WebPImageField(
+        _("logo"),
+        upload_to="libraries/",
+        width=LOGO_WIDTH,
+        width_field="logo_width",
+        height_field="logo_height",
+        blank=True,
+        help_text=_(
+            "Shown beside the library's name on its page and its school offers. PNG, JPEG, GIF or WebP; "
+            "stored as a WebP 320 pixels wide."
+        ),
+    )
+    logo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("library")

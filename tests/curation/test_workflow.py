@@ -20,7 +20,7 @@ def change_form_data(client, resource: Resource) -> dict:
     data = {}
     for name, _field in form.fields.items():
         value = form[name].value()
-        if value is None or name == "file":
+        if value is None or name in ("file", "image"):  # a browser posts no stored file back
             continue
         if name == "tags":
             value = ", ".join(getattr(tag, "tag", tag).name for tag in value) if not isinstance(value, str) else value

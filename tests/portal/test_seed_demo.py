@@ -174,3 +174,20 @@ def test_refuses_to_run_in_production_without_force(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_gives_some_resources_and_every_library_a_picture_drawn_at_seed_time():
+    from portal.demo_pictures import DEMO_RESOURCE_IMAGES
+    from resources.models.catalogue import IMAGE_WIDTH
+    from teams.models.organisations import LOGO_WIDTH
+    from tests.images import opened
+
+    assert "new pictures" in seed()
+    pictured = Resource.objects.published().exclude(image="")
+    assert pictured.count() == DEMO_RESOURCE_IMAGES
+    for resource in pictured:
+        assert opened(resource.image.read()).size == (IMAGE_WIDTH, resource.image_height)
+    assert not Library.objects.filter(logo="").exists()
+    for library in Library.objects.all():
+        assert (opened(library.logo.read()).format, library.logo_width) == ("WEBP", LOGO_WIDTH)
+    assert "0 new pictures" in seed()  # a rerun keeps them

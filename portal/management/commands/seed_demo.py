@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
+from portal.demo_pictures import give_demo_pictures
 from portal.seeding import DEMO_DIR, load, pick, sync
 from portal.staff.demo import sync_sharing
 from resources.imports import claim_slug
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             offers = self.sync_offers(offers_data["offers"], libraries, teams, team_libraries, areas, subjects)
             requests = self.sync_requests(offers_data["requests"], offers)
             sharing = sync_sharing(libraries=libraries, teams=teams, staff=staff)
+            pictures = give_demo_pictures(resources=resources, libraries=libraries.values())
 
         published = sum(resource.status == Status.PUBLISHED for resource in resources)
         sessions = OfferSession.objects.filter(offer__in=offers.values()).count()
@@ -123,7 +125,8 @@ class Command(BaseCommand):
                 f"{len(resources)} resources ({published} published), {len(subjects)} subjects, "
                 f"{len(offers)} school offers with {sessions} sessions, {len(requests)} booking requests, "
                 f"{sharing['activities']} staff activities, {sharing['reflections']} reflections, "
-                f"{sharing['experiences']} exchange-bank entries, {sharing['answers']} self-assessment answers."
+                f"{sharing['experiences']} exchange-bank entries, {sharing['answers']} self-assessment answers, "
+                f"{pictures} new pictures."
             )
         )
         self.stdout.write(

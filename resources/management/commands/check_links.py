@@ -19,7 +19,10 @@ class Command(BaseCommand):
         "HEAD is refused; follows redirects; retries timeouts, refused connections, 429 and 5xx answers with a "
         "growing pause; asks at most --per-host questions of one host at a time, --delay seconds apart. Only "
         "public http(s) addresses are contacted (loopback too when LINK_CHECK_ALLOW_LOOPBACK is on). "
-        "Defaults come from the LINK_CHECK_* settings. Each address is asked once however many resources use it."
+        "Defaults come from the LINK_CHECK_* settings. Each address is asked once however many resources use it. "
+        "A published resource without an image gets the picture its working web page names for sharing "
+        "(og:image), fetched under the same rules, at most UPLOAD_MAX_MB, stored as a WebP; an image already there "
+        "is never replaced."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,6 +51,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Checked {summary.addresses} addresses of {summary.checked} published resources in {seconds:.1f} s: "
                 f"{summary.ok} work ({summary.redirected} through redirects), {summary.failed} failed; "
-                f"{summary.newly_broken} newly broken, {summary.broken} broken in all."
+                f"{summary.newly_broken} newly broken, {summary.broken} broken in all; "
+                f"{summary.images} images taken from the pages."
             )
         )
