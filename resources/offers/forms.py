@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from resources.models import KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.models.offers import MAX_PROPOSED_DATES
-from resources.offers.selectors import Place, Sort
+from resources.offers.selectors import OfferSearch, Place, Sort, places_with_offers, search_offers
 from resources.school_years import year_choices
 from resources.search import MAX_QUERY_LENGTH
 from teams.models import Country
@@ -93,6 +93,32 @@ class OfferSearchForm(forms.Form):
         self._choices("region", _("All regions"), ((slug, names[0]) for slug, names in self.regions.items()))
         self._choices(
             "municipality", _("All municipalities"), ((slug, names[0]) for slug, names in self.municipalities.items())
+        )
+
+    @classmethod
+    def of(cls, params: Any, *, language: str) -> OfferSearchForm:
+        """The form for a query string (the list page's, the API's), with the subjects, areas and places that
+        have offers; without ``sort`` it sorts by best match for words, else by the next free session."""
+        data = params.copy()
+        if not data.get("sort"):
+            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
+        return cls(
+            data,
+            subjects=list(Subject.objects.order_by("name")),
+            areas=list(KnowledgeArea.objects.order_by("name")),
+            places=places_with_offers(),
+            language=language,
+        )
+
+    def search(self) -> OfferSearch:
+        """The offers the valid form asks for, with facet counts."""
+        return search_offers(
+            self.cleaned_data,
+            sort=self.cleaned_data["sort"],
+            subjects=self.subjects,
+            areas=self.areas,
+            regions=self.regions,
+            municipalities=self.municipalities,
         )
 
     def _choices(self, name: str, everything: Any, choices: Any) -> None:

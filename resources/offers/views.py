@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView
 
 from resources import jsonld
 from resources.facets import FacetGroup, SearchListMixin
-from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Subject
+from resources.models import BookingRequest, OfferSession, SchoolOffer
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
@@ -27,11 +27,8 @@ from resources.offers.forms import BookingRequestForm, OfferSearchForm
 from resources.offers.ics import session_calendar
 from resources.offers.selectors import (
     PAGE_SIZE,
-    Sort,
     booking_for_token,
     booking_token,
-    places_with_offers,
-    search_offers,
 )
 from resources.ratelimit import over_limit
 from teams.ics import calendar_response
@@ -47,28 +44,9 @@ class OfferListView(SearchListMixin, ListView):
     search_model = SchoolOffer
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
-        data = self.request.GET.copy()
-        if not data.get("sort"):
-            # Shown as chosen: the best match for words, else the next free session.
-            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
-        self.form = OfferSearchForm(
-            data,
-            subjects=list(Subject.objects.order_by("name")),
-            areas=list(KnowledgeArea.objects.order_by("name")),
-            places=places_with_offers(),
-            language=self.request.LANGUAGE_CODE,
-        )
-        self.search = None
-        if self.form.is_valid():
-            # The errors are shown beside the fields otherwise; what was typed stays in them.
-            self.search = search_offers(
-                self.form.cleaned_data,
-                sort=self.form.cleaned_data["sort"],  # chosen above when the address names none
-                subjects=self.form.subjects,
-                areas=self.form.areas,
-                regions=self.form.regions,
-                municipalities=self.form.municipalities,
-            )
+        self.form = OfferSearchForm.of(self.request.GET, language=self.request.LANGUAGE_CODE)
+        # Invalid: the errors are shown beside the fields; what was typed stays in them.
+        self.search = self.form.search() if self.form.is_valid() else None
         return SchoolOffer.objects.none()
 
     def facet_groups(self) -> list[FacetGroup]:
