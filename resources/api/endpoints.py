@@ -263,7 +263,7 @@ def list_areas(request: HttpRequest, params: Query[LanguageParams]) -> list[dict
             **_named(area),
             "names": _names(area),
             "description": area.description,
-            "resource_count": area.resource_count,  # type: ignore[attr-defined]
+            "resource_count": area.resource_count,
             "teams": [_named(team) for team in area.teams.all()],
             "children": [],
         }
@@ -290,7 +290,7 @@ def list_teams(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
             "description": team.description,
             "page": canonical_url(request, team),
             "libraries": [_library(library) for library in team.libraries.all()],
-            "areas": [_named(area) for area in team.knowledge_areas.all()],  # type: ignore[attr-defined]
+            "areas": [_named(area) for area in team.knowledge_areas.all()],
         }
         for team in rows
     ]

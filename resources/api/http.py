@@ -104,4 +104,4 @@ class ApiMiddleware:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(seen[1])
         response["Cache-Control"] = "public, no-cache"
-        return get_conditional_response(request, etag=etag, last_modified=seen[1], response=response)
+        return get_conditional_response(request, etag=etag, last_modified=seen[1], response=response) or response

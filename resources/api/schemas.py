@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
+from pydantic import JsonValue
 
 from resources.forms import Sort
 from resources.languages import CONTENT_LANGUAGES
@@ -21,9 +22,10 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-def _choice(description: str, values: list[str]) -> object:
+def _choice(description: str, values: list[str]) -> Any:
     # Checked by the search page's form, which says what is wrong in the reader's language.
-    return Field(None, description=description, json_schema_extra={"enum": values})
+    enum: list[JsonValue] = list(values)
+    return Field(None, description=description, json_schema_extra={"enum": enum})
 
 
 # Parameters ------------------------------------------------------------------------------------------------

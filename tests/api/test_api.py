@@ -130,7 +130,6 @@ def test_messages_are_translated(client, catalogue):
     swedish = client.get("/api/v1/resources?area=nowhere", headers={"accept-language": "sv"}).json()
     assert english["errors"][0]["detail"].startswith("Select a valid choice.")
     assert swedish["errors"][0]["detail"].startswith("Välj ett giltigt alternativ.")
-    assert swedish["title"] != "" and swedish["detail"]
 
 
 def test_not_found_and_methods_are_problems(client, catalogue):
