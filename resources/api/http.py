@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from resources.api import problems
 from resources.ratelimit import over_limit
@@ -31,7 +32,7 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Retry-After, Content-Language",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Retry-After, Content-Language",
     "Access-Control-Max-Age": "86400",
 }
 
@@ -42,7 +43,15 @@ def language_of(request: HttpRequest) -> str:
     chosen = request.GET.get("lang", "")
     if chosen in LANGUAGES:
         return chosen
-    return translation.get_language_from_request(request, check_path=False)
+    # Not the language cookie of the site's pages: an answer varies by Accept-Language alone (Vary says so).
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 def _digest(text: str) -> str:
@@ -57,6 +66,9 @@ class ApiMiddleware:
         if not request.path.startswith(PREFIX):
             return self.get_response(request)
         language = language_of(request)
+        head = request.method == "HEAD"
+        if head:  # answered as GET, without the body
+            request.method = "GET"
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self._answer(request, language)
@@ -67,6 +79,8 @@ class ApiMiddleware:
             response[header] = value
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language"])
+        if head:
+            response.content = b""
         return response
 
     def _answer(self, request: HttpRequest, language: str) -> HttpResponse:
@@ -77,7 +91,7 @@ class ApiMiddleware:
             return problems.too_many_requests(limit=limit, seconds=RATE_WINDOW_SECONDS)
         address = _digest(f"{language}:{request.get_full_path()}")
         cached_key = None
-        if request.method in {"GET", "HEAD"} and request.path.startswith(CATALOGUE_PATHS):
+        if request.method == "GET" and request.path.startswith(CATALOGUE_PATHS):
             request.catalogue_version = version = catalogue_version()  # type: ignore[attr-defined]
             cached_key = f"api:answer:{version}:{address}"
             if (cached := cache.get(cached_key)) is not None:
@@ -93,7 +107,7 @@ class ApiMiddleware:
     def _conditional(self, request: HttpRequest, response: HttpResponse, address: str) -> HttpResponse:
         """ETag (the answer's digest) and Last-Modified (when this address's answer last changed, as the cache
         saw it), and 304 when the client already has this answer."""
-        if request.method not in {"GET", "HEAD"} or response.status_code != 200 or response.streaming:
+        if request.method != "GET" or response.status_code != 200 or response.streaming:
             return response
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         key = f"api:changed:{address}"

@@ -62,8 +62,10 @@ def test_standard_vocabularies(client, catalogue):
 def test_labels_in_the_chosen_language(client, catalogue):
     slug = catalogue.published[0].slug
     assert client.get(f"/api/v1/resources/{slug}?lang=en").json()["kind"]["label"] == "video"
-    danish = client.get(f"/api/v1/resources/{slug}", headers={"accept-language": "da"})
+    danish = client.get(f"/api/v1/resources/{slug}", headers={"accept-language": "fr, da-DK;q=0.8, en;q=0.5"})
     assert danish["Content-Language"] == "da"
+    assert danish.json()["kind"]["label"] == "video"
+    assert "Accept-Language" in danish["Vary"]
     english_areas = client.get("/api/v1/areas?lang=en").json()
     assert english_areas[0]["name"] == "Source criticism"
     assert english_areas[0]["children"][0]["slug"] == "bildgranskning"
@@ -162,6 +164,13 @@ def test_cors_on_the_api_only(client, catalogue):
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get("/sv/resources/")
+
+
+def test_head_answers_as_get_without_a_body(client, catalogue):
+    response = client.head("/api/v1/subjects")
+    assert response.status_code == 200
+    assert response["ETag"] == client.get("/api/v1/subjects")["ETag"]
+    assert response.content == b""
 
 
 def test_rate_limit_answers_429_with_retry_after(client, catalogue, settings):
