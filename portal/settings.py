@@ -170,6 +170,10 @@ BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
 # Requests one address (IP) may make to the JSON API (/api/) per minute; 0 turns the limit off.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+if API_RATE_LIMIT < 0:
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must be 0 (no limit) or more requests per minute, not {API_RATE_LIMIT}."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
