@@ -247,3 +247,17 @@ def test_list_query_budget(client, many, address, queries, django_assert_num_que
     with django_assert_num_queries(queries):
         response = client.get(address)
     assert response.status_code == 200
+
+
+def test_cursor_walks_offers_with_and_without_a_next_session(client, catalogue):
+    from tests.factories import SchoolOfferFactory
+
+    # Offers without a free session come last (null next session); the cursor crosses from one kind to the other.
+    SchoolOfferFactory.create_batch(3, library=catalogue.offer.library)
+    slugs, address = [], "/api/v1/offers?limit=1"
+    while address:
+        page = client.get(address).json()
+        slugs += [offer["slug"] for offer in page["items"]]
+        address = page["next"]
+    assert slugs[0] == catalogue.offer.slug
+    assert len(slugs) == len(set(slugs)) == 4
