@@ -35,6 +35,11 @@ SCENARIOS = [
     ("query, two filters", "/sv/resources/?q=k%C3%A4llkritik&language=da&kind=video"),
     ("typo query", "/sv/resources/?q=progamering"),
     ("no query, filters", "/sv/resources/?kind=course&language=nb"),
+    # The JSON API (README, "API"): the search as a list, and one resource (the newest, found when the bench starts).
+    ("API list, query", "/api/v1/resources?q=bibliotek"),
+    ("API list, filters", "/api/v1/resources?kind=course&language=nb"),
+    ("API resource detail", "/api/v1/resources/{newest}"),
+    ("API offer list", "/api/v1/offers"),
 ]
 
 
@@ -71,7 +76,9 @@ def main() -> None:
               f"wrk {args.connections} connections, {args.duration} s per page, {os.cpu_count()} cores, "
               f"{'no cache (cold)' if args.cold else 'shared Redis cache'}")  # fmt: skip
         results = []
-        for name, path in SCENARIOS:
+        newest = json.loads(fetch(f"{base}/api/v1/resources?sort=newest&limit=1"))["items"][0]["slug"]
+        for name, template in SCENARIOS:
+            path = template.replace("{newest}", urllib.parse.quote(newest))
             found = result_count(fetch(base + path))  # also warms the workers' connections and caches
             results.append((name, path, found, run_wrk(base + path, args.connections, args.duration)))
     finally:
@@ -100,6 +107,7 @@ def server_environment(cache_url: str, **extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "off",
         "LOG_LEVEL": "WARNING",
         "CACHE_URL": cache_url,
+        "API_RATE_LIMIT": "0",  # wrk is one address asking thousands of times a second
         **extra,
     }
 
@@ -139,7 +147,9 @@ def embedded_database_url(name: str) -> str:
 
 
 def result_count(page: str) -> str:
-    """What a search page says it found ("About 34000 resources"); empty for other pages."""
+    """What a search page says it found ("About 34000 resources"), or an API list its total; empty for others."""
+    if page.startswith("{") and '"total"' in page:
+        return str(json.loads(page)["total"])
     match = re.search(r'<p class="result-count" role="status">\s*(.*?)\s*</p>', page, re.DOTALL)
     return match.group(1) if match else ""
 

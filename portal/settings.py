@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "procrastinate.contrib.django",
     "axes",
+    "ninja",  # the API (resources/api/); listed so that its docs page uses the bundled Swagger UI, no CDN
     "teams",
     "resources",
     "portal",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "resources.api.http.ApiMiddleware",  # /api/: rate limit, CORS, labels' language, ETag, problem+json
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,6 +168,13 @@ SITE_URL = env_url("SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if not 
 
 # Booking requests one address (IP) may post to the school-offer forms per hour; 0 turns the limit off.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
+
+# Requests one address (IP) may make to the JSON API (/api/) per minute; 0 turns the limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+if API_RATE_LIMIT < 0:
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must be 0 (no limit) or more requests per minute, not {API_RATE_LIMIT}."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import sitemaps, views
 from portal.media import media
 from resources import embeds
+from resources.api.endpoints import api
 from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
@@ -17,6 +18,8 @@ admin.site.index_title = _("What would you like to work on?")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
+    # The read-only JSON API, its OpenAPI document and docs (no language prefix: ?lang= or Accept-Language).
+    path("api/v1/", api.urls),
     # Uploaded files, in production too, with headers that keep them from running on the site (portal/media.py).
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -25,7 +25,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from resources.models import Resource, SchoolOffer
-from resources.offers.forms import offer_search_form
+from resources.offers.forms import OfferSearchForm
 from resources.offers.selectors import with_next_free_session
 
 EMBED_SIZE = 10  # offers in an embedded list; a link leads to the rest
@@ -94,7 +94,7 @@ def _offer_list_query(params: QueryDict) -> str:
 @require_GET
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The offer page's list, compact, with its filters (``?municipality=malmo&year=8&subject=...&lang=da``)."""
-    form = offer_search_form(request.GET, language=request.LANGUAGE_CODE)
+    form = OfferSearchForm.of(request.GET, language=request.LANGUAGE_CODE)
     search = form.search() if form.is_valid() else None
     query = _offer_list_query(request.GET)
     context = {

@@ -39,9 +39,21 @@ class FacetGroup:
 
 
 def facet_links(counts: dict[str, list[tuple[str, str, int]]], form: forms.Form, params: QueryDict) -> list[FacetGroup]:
-    """The resource list's facets: areas by slug, licences by SPDX id, most common first (tags as counted)."""
-    areas_by_id = {str(area.pk): area for area in getattr(form, "areas", {}).values()}
+    """The resource list's facets as links that add or remove each filter."""
     groups = []
+    for name, rows in facet_rows(counts, form).items():
+        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+            groups.append(group)
+    return groups
+
+
+def facet_rows(
+    counts: dict[str, list[tuple[str, str, int]]], form: forms.Form
+) -> dict[str, list[tuple[str, str, int]]]:
+    """The resource list's facet counts as (value, label, count) rows in the active language: areas by slug,
+    licences by SPDX id, most common first (tags as counted). The page and the API show the same."""
+    areas_by_id = {str(area.pk): area for area in getattr(form, "areas", {}).values()}
+    labelled = {}
     for name, rows in counts.items():
         if name == "area":
             rows = [
@@ -56,9 +68,8 @@ def facet_links(counts: dict[str, list[tuple[str, str, int]]], form: forms.Form,
         ]
         if name != "tag":
             rows.sort(key=lambda row: (-row[2], row[1]))
-        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
-            groups.append(group)
-    return groups
+        labelled[name] = rows
+    return labelled
 
 
 def facet_group(name: str, title: str, rows: list[tuple[str, str, int]], params: QueryDict) -> FacetGroup | None:

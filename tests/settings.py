@@ -22,3 +22,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_AUTOREFRESH = True
+# The API's per-address limit counts in the per-process cache across tests; tests of the limit set their own.
+API_RATE_LIMIT = 0

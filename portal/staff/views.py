@@ -44,7 +44,7 @@ from resources.embeds import embed_url, iframe_html
 from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
 from resources.models import KnowledgeArea
 from resources.models.catalogue import REVIEW_WAIT_DAYS
-from resources.offers.forms import offer_search_form
+from resources.offers.forms import OfferSearchForm
 from teams import services
 from teams.access import (
     can_change,
@@ -443,7 +443,7 @@ EMBED_FILTERS = ["year", "subject", "area", "country", "region", "municipality",
 @staff_required
 def embed_builder(request: HttpRequest) -> HttpResponse:
     """The <iframe> a partner site pastes to show chosen school offers, with a preview of what it shows."""
-    filters = offer_search_form(request.GET, language=request.LANGUAGE_CODE)
+    filters = OfferSearchForm.of(request.GET, language=request.LANGUAGE_CODE)
     options = EmbedOptionsForm(request.GET)
     context: dict[str, Any] = {"filters": [filters[name] for name in EMBED_FILTERS], "options": options}
     if filters.is_valid() and options.is_valid():

@@ -29,6 +29,17 @@ def offer_facet_links(
     counts: dict[str, list[tuple[str, str, int]]], form: OfferSearchForm, params: QueryDict
 ) -> list[FacetGroup]:
     groups = []
+    for name, rows in offer_facet_rows(counts, form).items():
+        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+            groups.append(group)
+    return groups
+
+
+def offer_facet_rows(
+    counts: dict[str, list[tuple[str, str, int]]], form: OfferSearchForm
+) -> dict[str, list[tuple[str, str, int]]]:
+    """The offer list's facet counts as (value, label, count) rows, as the page and the API show them."""
+    labelled = {}
     for name, rows in counts.items():
         if name in {"region", "municipality"}:
             rows = [(slug_of(value), label, count) for value, label, count in rows]
@@ -41,6 +52,5 @@ def offer_facet_links(
             rows.sort(key=lambda row: int(row[0]))
         else:
             rows.sort(key=lambda row: (-row[2], row[1]))
-        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
-            groups.append(group)
-    return groups
+        labelled[name] = rows
+    return labelled

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +95,32 @@ class OfferSearchForm(forms.Form):
             "municipality", _("All municipalities"), ((slug, names[0]) for slug, names in self.municipalities.items())
         )
 
+    @classmethod
+    def of(cls, params: Any, *, language: str) -> OfferSearchForm:
+        """The form for a query string (the list page's, the API's), with the subjects, areas and places that
+        have offers; without ``sort`` it sorts by best match for words, else by the next free session."""
+        data = params.copy()
+        if not data.get("sort"):
+            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
+        return cls(
+            data,
+            subjects=list(Subject.objects.order_by("name")),
+            areas=list(KnowledgeArea.objects.order_by("name")),
+            places=places_with_offers(),
+            language=language,
+        )
+
+    def search(self) -> OfferSearch:
+        """The offers the valid form asks for, with facet counts."""
+        return search_offers(
+            self.cleaned_data,
+            sort=self.cleaned_data["sort"],
+            subjects=self.subjects,
+            areas=self.areas,
+            regions=self.regions,
+            municipalities=self.municipalities,
+        )
+
     def _choices(self, name: str, everything: Any, choices: Any) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
@@ -107,32 +132,6 @@ class OfferSearchForm(forms.Form):
         if first and last and first > last:
             self.add_error("to", _("The last day cannot come before the first."))
         return cleaned
-
-    def search(self) -> OfferSearch:
-        """The published offers these (valid) filters find, with their facet counts."""
-        return search_offers(
-            self.cleaned_data,
-            sort=self.cleaned_data["sort"],  # chosen by offer_search_form when the address names none
-            subjects=self.subjects,
-            areas=self.areas,
-            regions=self.regions,
-            municipalities=self.municipalities,
-        )
-
-
-def offer_search_form(params: QueryDict, *, language: str) -> OfferSearchForm:
-    """The offer filters of an address (the offer page's, the embedded list's), with every choice filled in."""
-    data = params.copy()
-    if not data.get("sort"):
-        # Shown as chosen: the best match for words, else the next free session.
-        data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
-    return OfferSearchForm(
-        data,
-        subjects=list(Subject.objects.order_by("name")),
-        areas=list(KnowledgeArea.objects.order_by("name")),
-        places=places_with_offers(),
-        language=language,
-    )
 
 
 class SessionRadios(forms.RadioSelect):

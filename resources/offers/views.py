@@ -24,7 +24,7 @@ from resources.models import BookingRequest, OfferSession, SchoolOffer
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
-from resources.offers.forms import BookingRequestForm, offer_search_form
+from resources.offers.forms import BookingRequestForm, OfferSearchForm
 from resources.offers.ics import booking_calendar, has_calendar, session_calendar
 from resources.offers.selectors import PAGE_SIZE, booking_for_form, booking_for_token, booking_token
 from resources.ratelimit import over_limit
@@ -41,8 +41,8 @@ class OfferListView(SearchListMixin, ListView):
     search_model = SchoolOffer
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
-        self.form = offer_search_form(self.request.GET, language=self.request.LANGUAGE_CODE)
-        # The errors are shown beside the fields otherwise; what was typed stays in them.
+        self.form = OfferSearchForm.of(self.request.GET, language=self.request.LANGUAGE_CODE)
+        # Invalid: the errors are shown beside the fields; what was typed stays in them.
         self.search = self.form.search() if self.form.is_valid() else None
         return SchoolOffer.objects.none()
 

@@ -216,6 +216,16 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
             ("offers:feed", lambda ctx: {}),
         ]
     },
+    # The JSON API (tests/api/ checks its content): public data only, the same for everyone; a draft is 404 to all.
+    "api:api-root": (lambda ctx: {}, "NNNNNN"),
+    "api:openapi-json": (lambda ctx: {}, "OOOOOO"),
+    "api:openapi-view": (lambda ctx: {}, "OOOOOO"),
+    **{
+        f"api:list_{name}": (lambda ctx: {}, "OOOOOO")
+        for name in ["resources", "areas", "teams", "libraries", "offers", "subjects", "school_years"]
+    },
+    "api:get_resource": (lambda ctx: {"slug": ctx["resource"].slug}, "NNNNNN"),
+    "api:get_offer": (lambda ctx: {"slug": "no-such-offer"}, "NNNNNN"),
     "robots": (lambda ctx: {}, "OOOOOO"),
     "sitemap": (lambda ctx: {}, "OOOOOO"),
     "sitemap-section": (lambda ctx: {"section": "resources"}, "OOOOOO"),

@@ -139,3 +139,9 @@ def test_a_trusted_proxy_that_is_no_address_fails_loudly():
     assert result.returncode != 0
     assert "TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
     assert "'proxy.internal'" in result.stderr
+
+
+def test_a_negative_api_rate_limit_fails_loudly():
+    result = manage("check", **PRODUCTION, API_RATE_LIMIT="-5")
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT must be 0 (no limit) or more" in result.stderr
