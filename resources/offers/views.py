@@ -34,8 +34,10 @@ from resources.offers.selectors import (
     search_offers,
 )
 from resources.ratelimit import over_limit
+from resources.school_years import COUNTRY_OF_LANGUAGE
 from teams.ics import calendar_response
 from teams.jsonld import script
+from teams.models import Country
 
 
 class OfferListView(SearchListMixin, ListView):
@@ -48,6 +50,12 @@ class OfferListView(SearchListMixin, ListView):
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
         data = self.request.GET.copy()
+        # Teachers look for offers near them: the country of the page's language (English: all countries), unless
+        # the address chooses one; ``country=`` (empty) asks for all countries.
+        self.default_country = ""
+        if "country" not in data and (country := COUNTRY_OF_LANGUAGE.get(self.request.LANGUAGE_CODE[:2])):
+            data["country"] = self.default_country = country
+        self.params = data.copy()  # the facet links keep the country shown
         if not data.get("sort"):
             # Shown as chosen: the best match for words, else the next free session.
             data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEXT_SESSION
@@ -72,10 +80,21 @@ class OfferListView(SearchListMixin, ListView):
         return SchoolOffer.objects.none()
 
     def facet_groups(self) -> list[FacetGroup]:
-        return offer_facet_links(self.search.facets, self.form, self.request.GET)
+        return offer_facet_links(self.search.facets, self.form, self.params)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, filtered_feed=self.filtered_feed(), **kwargs)
+        return super().get_context_data(
+            form=self.form, filtered_feed=self.filtered_feed(), default_country=self.default_country_shown(), **kwargs
+        )
+
+    def default_country_shown(self) -> dict[str, str] | None:
+        """The country chosen for the visitor, by name, and the address of the same list in all countries."""
+        if not self.default_country:
+            return None
+        everywhere = self.request.GET.copy()
+        everywhere.pop("page", None)
+        everywhere["country"] = ""
+        return {"name": str(Country(self.default_country).label), "all_url": f"?{everywhere.urlencode()}"}
 
     def filtered_feed(self) -> dict[str, str] | None:
         """The feed of the municipality (and school year) the list is filtered by, if it is."""
