@@ -114,15 +114,16 @@ def recommendations_for(weakest: list[DimensionScore], *, limit: int = 4) -> lis
     with_areas = [item for item in weakest if areas.get(item.dimension.pk)]
     if not with_areas:
         return [Recommendation(item, [], [], []) for item in weakest]
-    resources = _each_dimensions(
+    resources = _first_per_dimension(
         Resource.objects.published().order_by("-published_at", "pk"),
         {
-            item.dimension.pk: _staff_material(item.dimension) & Q(area_ids__overlap=_ids(areas[item.dimension.pk]))
+            item.dimension.pk: _staff_material(item.dimension)
+            & Q(area_ids__overlap=[area.pk for area in areas[item.dimension.pk]])
             for item in with_areas
         },
         limit=limit,
     )
-    experiences = _each_dimensions(
+    experiences = _first_per_dimension(
         Experience.objects.annotate(library_name=F("library__name")).order_by("-created_at", "pk"),
         {
             item.dimension.pk: Q(
@@ -152,11 +153,7 @@ def _staff_material(dimension: Dimension) -> Q:
     return Q()
 
 
-def _ids(areas: list[KnowledgeArea]) -> list[int]:
-    return [area.pk for area in areas]
-
-
-def _each_dimensions(queryset: QuerySet[Any], conditions: dict[int, Q], *, limit: int) -> dict[int, list[Any]]:
+def _first_per_dimension(queryset: QuerySet[Any], conditions: dict[int, Q], *, limit: int) -> dict[int, list[Any]]:
     """The first ``limit`` rows of ``queryset`` meeting each dimension's condition, in one query (a UNION ALL),
     by dimension id, in the queryset's order."""
     parts = [

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dimension',
             name='focus',
-            field=models.CharField(choices=[('staff', "the library's staff and organisation"), ('patrons', 'the people the library serves')], default='staff', help_text='A team weak in a staff dimension (leadership, skills) is recommended material for library staff; in a patron dimension, any resource of its areas.', max_length=10, verbose_name='about'),
+            field=models.CharField(choices=[('staff', "the library's staff and organisation"), ('patrons', 'the people the library serves')], default='staff', help_text='A team weak in a staff dimension (leadership, skills) is recommended material for library staff; in a patron dimension, any resource of its areas.', max_length=10, verbose_name='who it is about'),
         ),
     ]

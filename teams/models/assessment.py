@@ -54,7 +54,7 @@ class Dimension(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     focus = models.CharField(
-        _("about"),
+        _("who it is about"),
         max_length=10,
         choices=DimensionFocus.choices,
         default=DimensionFocus.STAFF,
