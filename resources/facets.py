@@ -72,21 +72,33 @@ def facet_rows(
     return labelled
 
 
-def facet_group(name: str, title: str, rows: list[tuple[str, str, int]], params: QueryDict) -> FacetGroup | None:
-    """A facet's (value, label, count) rows, in the order given, as links; None when there are none."""
+def facet_group(
+    name: str, title: str, rows: list[tuple[str, str, int]], params: QueryDict, *, defaulted: bool = False
+) -> FacetGroup | None:
+    """A facet's (value, label, count) rows, in the order given, as links; None when there are none.
+
+    ``defaulted``: the filter has a default when the address names none, so removing it writes ``name=``.
+    """
     current = params.get(name, "")
     values = [
-        FacetValue(label=label, count=count, url=toggle_url(params, name, value), selected=value == current)
+        FacetValue(
+            label=label,
+            count=count,
+            url=toggle_url(params, name, value, defaulted=defaulted),
+            selected=value == current,
+        )
         for value, label, count in rows
     ]
     return FacetGroup(name=name, title=title, values=values) if values else None
 
 
-def toggle_url(params: QueryDict, name: str, value: str) -> str:
+def toggle_url(params: QueryDict, name: str, value: str, *, defaulted: bool = False) -> str:
     """The query string with this filter added, or removed when already chosen; back to page one."""
     query = params.copy()
     query.pop("page", None)
-    if params.get(name, "") == value:
+    if params.get(name, "") == value and defaulted:
+        query[name] = ""
+    elif params.get(name, "") == value:
         query.pop(name, None)
     else:
         query[name] = value

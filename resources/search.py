@@ -102,6 +102,9 @@ class Concept:
     # Spelling -> its stems in every indexed language, as tsquery text.
     lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     halves: tuple[str, ...] = ()
+    # The correction of a typed word the vocabulary does not know (*lasecirkel* → *läsecirkel*): it stands for
+    # the typed word, so it matches as a prefix as the typed word would (*läsecirkeln*).
+    corrected: tuple[str, ...] = ()
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -110,11 +113,16 @@ class Concept:
     def expression(self, *, typed_only: bool = False, halves: bool = True) -> str:
         """Any spelling, stemmed in any of the indexed languages, as tsquery text.
 
-        Long stems of the typed words also match as prefixes, so *bibliotek* finds *bibliotekskortet*.
+        Long stems of the typed words (and of their corrections) also match as prefixes, so *bibliotek* finds
+        *bibliotekskortet* and *lasecirkel* finds *läsecirkeln*.
         """
-        typed = PREFIXABLE.sub(r"'\1':*", self.lexemes.get(self.typed, ""))
+        typed = prefixed(self.lexemes.get(self.typed, ""))
         spellings = [] if typed_only else [*self.alternatives, *(self.halves if halves else ())]
-        others = [self.lexemes.get(spelling, "") for spelling in spellings]
+        others = [
+            prefixed(stems) if spelling in self.corrected else stems
+            for spelling in spellings
+            for stems in [self.lexemes.get(spelling, "")]
+        ]
         # Each spelling's stems are "(a) | (b & c)"; the same stem from several spellings is listed once.
         parts = (part for expression in [typed, *others] for part in expression.split(" | ") if part)
         return " | ".join(dict.fromkeys(parts))
@@ -152,6 +160,11 @@ class UnderstoodQuery:
         return " ".join(self.corrections.get(word, word) for word in words_of(self.text))
 
 
+def prefixed(stems: str) -> str:
+    """Stems (tsquery text) with each single long lexeme also matching as a prefix."""
+    return PREFIXABLE.sub(r"'\1':*", stems)
+
+
 def words_of(text: str) -> list[str]:
     return [word.lower() for word in WORD.findall(text[:MAX_QUERY_LENGTH])][:MAX_WORDS]
 
@@ -187,8 +200,10 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
             skip_next = True
             continue
         alternatives = [*equivalents.get(word, []), *parts.get(word, [])]
+        corrected: tuple[str, ...] = ()
         if word not in known and similar.get(word):
             corrections[word] = similar[word][0]
+            corrected = (similar[word][0],)
         for neighbour in similar.get(word, []):
             alternatives += [neighbour, *equivalents.get(neighbour, [])]
         halves = [spelling for half in found.halves.get(word, []) for spelling in [half, *equivalents.get(half, [])]]
@@ -198,6 +213,7 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
                 tuple(dict.fromkeys(a for a in alternatives if a != word)),
                 found.lexemes,
                 halves=tuple(dict.fromkeys(h for h in halves if h != word and h not in alternatives)),
+                corrected=corrected,
             )
         )
     # A concept of stop words only ("på", "the") has nothing to match.

@@ -61,11 +61,10 @@ def dimension_scores(assessment: Assessment, earlier: list[Assessment] | None = 
     ]
 
 
-def weakest_dimensions(scores: list[DimensionScore], *, count: int = 2) -> list[Dimension]:
+def weakest_dimensions(scores: list[DimensionScore], *, count: int = 2) -> list[DimensionScore]:
+    """The ``count`` answered dimensions with the lowest scores, lowest first."""
     answered = [score for score in scores if score.score > 0]
-    return [
-        score.dimension for score in sorted(answered, key=lambda item: (item.score, item.dimension.position))[:count]
-    ]
+    return sorted(answered, key=lambda item: (item.score, item.dimension.position))[:count]
 
 
 def earlier_rounds(assessment: Assessment, *, limit: int = 3) -> list[Assessment]:

@@ -15,6 +15,7 @@ from teams.models import (
     Answer,
     Assessment,
     Dimension,
+    DimensionFocus,
     Experience,
     LearningTeam,
     Library,
@@ -45,6 +46,8 @@ QUESTIONNAIRE = {
          ["Vi hjälper invånare med e-legitimation.", "Vi samarbetar med kommunens medborgarservice."]),
     ],
 }  # fmt: skip
+# The dimensions about the people the library serves; the others are about its staff (teams.DimensionFocus).
+PATRON_DIMENSIONS = {"Källkritik och informationskunnighet", "Digitala tjänster för invånarna"}
 ROUNDS = [[2, 1, 3, 2, 1, 1, 2, 3], [3, 2, 3, 3, 2, 1, 3, 3]]
 
 
@@ -129,7 +132,10 @@ def _sync_assessment(teams: dict[str, LearningTeam], areas: dict[str, KnowledgeA
     )
     statements = []
     for position, (name, area_slugs, texts) in enumerate(QUESTIONNAIRE["dimensions"]):
-        dimension = sync(Dimension, {"questionnaire": questionnaire, "name": name}, {"position": position})
+        focus = DimensionFocus.PATRONS if name in PATRON_DIMENSIONS else DimensionFocus.STAFF
+        dimension = sync(
+            Dimension, {"questionnaire": questionnaire, "name": name}, {"position": position, "focus": focus}
+        )
         for slug in area_slugs:
             if slug in areas:
                 areas[slug].dimensions.add(dimension)

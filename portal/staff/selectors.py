@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value
 
-from resources.models import KnowledgeArea, Resource
+from resources.models import Audience, KnowledgeArea, Resource
 from resources.search import Facet, UnderstoodQuery, counted, search, understand
 from teams.access import changeable_by
-from teams.models import Dimension, Experience
+from teams.models import Dimension, DimensionFocus, Experience
+from teams.selectors import DimensionScore
 
 PAGE_SIZE = 20
 EXPERIENCE_FACETS = [
@@ -89,24 +90,79 @@ def newest_experiences(*, limit: int = 5) -> list[Experience]:
 
 
 @dataclass(frozen=True)
-class Recommendations:
+class Recommendation:
+    """What is recommended for one weak dimension (``score``), from its knowledge areas: for a staff dimension
+    material for library staff, for a patron dimension any resource; exchange-bank entries for both."""
+
+    score: DimensionScore
     areas: list[KnowledgeArea]
     resources: list[Resource]
     experiences: list[Experience]
 
+    @property
+    def for_staff(self) -> bool:
+        return self.score.dimension.focus == DimensionFocus.STAFF
 
-def recommendations_for(dimensions: list[Dimension], *, limit: int = 6) -> Recommendations:
-    """Published resources and exchange-bank entries in the knowledge areas of the given (weakest) dimensions."""
-    areas = list(KnowledgeArea.objects.filter(dimensions__in=dimensions).distinct().order_by("name"))
-    if not areas:
-        return Recommendations([], [], [])
-    resources = list(
-        Resource.objects.published().filter(areas__in=areas).distinct().order_by("-published_at", "pk")[:limit]
+
+def recommendations_for(weakest: list[DimensionScore], *, limit: int = 4) -> list[Recommendation]:
+    """For each of the (weakest) dimensions' scores, up to ``limit`` resources and entries of its areas; in three
+    queries however many dimensions: the areas, then the resources and the entries of every dimension at once."""
+    links = KnowledgeArea.dimensions.through.objects.filter(dimension__in=[item.dimension for item in weakest])
+    areas: dict[int, list[KnowledgeArea]] = {}
+    for link in links.select_related("knowledgearea").order_by("knowledgearea__name"):
+        areas.setdefault(link.dimension_id, []).append(link.knowledgearea)
+    with_areas = [item for item in weakest if areas.get(item.dimension.pk)]
+    if not with_areas:
+        return [Recommendation(item, [], [], []) for item in weakest]
+    resources = _first_per_dimension(
+        Resource.objects.published().order_by("-published_at", "pk"),
+        {
+            item.dimension.pk: _staff_material(item.dimension)
+            & Q(area_ids__overlap=[area.pk for area in areas[item.dimension.pk]])
+            for item in with_areas
+        },
+        limit=limit,
     )
-    experiences = list(
-        Experience.objects.filter(knowledge_areas__in=areas)
-        .select_related("library")
-        .distinct()
-        .order_by("-created_at", "pk")[:limit]
+    experiences = _first_per_dimension(
+        Experience.objects.annotate(library_name=F("library__name")).order_by("-created_at", "pk"),
+        {
+            item.dimension.pk: Q(
+                pk__in=KnowledgeArea.experiences.through.objects.filter(
+                    knowledgearea__in=areas[item.dimension.pk]
+                ).values("experience_id")
+            )
+            for item in with_areas
+        },
+        limit=limit,
     )
-    return Recommendations(areas, resources, experiences)
+    return [
+        Recommendation(
+            item,
+            areas.get(item.dimension.pk, []),
+            resources.get(item.dimension.pk, []),
+            experiences.get(item.dimension.pk, []),
+        )
+        for item in weakest
+    ]
+
+
+def _staff_material(dimension: Dimension) -> Q:
+    """A staff dimension (leadership, skills) is helped by material for library staff, not patrons' guides."""
+    if dimension.focus == DimensionFocus.STAFF:
+        return Q(audiences__contains=[Audience.LIBRARY_STAFF])
+    return Q()
+
+
+def _first_per_dimension(queryset: QuerySet[Any], conditions: dict[int, Q], *, limit: int) -> dict[int, list[Any]]:
+    """The first ``limit`` rows of ``queryset`` meeting each dimension's condition, in one query (a UNION ALL),
+    by dimension id, in the queryset's order."""
+    parts = [
+        queryset.filter(condition).annotate(for_dimension=Value(pk, output_field=IntegerField()))[:limit]
+        for pk, condition in conditions.items()
+    ]
+    first, *others = parts
+    combined = first.union(*others, all=True).order_by("for_dimension", *queryset.query.order_by) if others else first
+    found: dict[int, list[Any]] = {}
+    for row in combined:
+        found.setdefault(row.for_dimension, []).append(row)
+    return found

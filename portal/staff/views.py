@@ -408,15 +408,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     earlier = earlier_rounds(assessment)
     scores = dimension_scores(assessment, earlier)
-    weakest = weakest_dimensions(scores)
     context = {
         "assessment": assessment,
         "earlier": earlier,
         "scores": scores,
         "chart": profile_chart(scores),
         "scale": SCALE,
-        "weakest": weakest,
-        "recommended": recommendations_for(weakest),
+        "top": SCALE[-1][0],
+        "recommended": recommendations_for(weakest_dimensions(scores)),
     }
     return render(request, "staff/assessment_detail.html", context)
 

@@ -23,6 +23,8 @@ FACET_TITLES = {
 }
 # Facets whose values keep their natural order rather than the most common first.
 NATURAL_ORDER = {"year"}
+# Filters with a default when the address names none (the visitor's country, see OfferListView).
+DEFAULTED = {"country"}
 
 
 def offer_facet_links(
@@ -30,7 +32,7 @@ def offer_facet_links(
 ) -> list[FacetGroup]:
     groups = []
     for name, rows in offer_facet_rows(counts, form).items():
-        if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+        if group := facet_group(name, str(FACET_TITLES[name]), rows, params, defaulted=name in DEFAULTED):
             groups.append(group)
     return groups
 

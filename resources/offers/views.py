@@ -28,8 +28,10 @@ from resources.offers.forms import BookingRequestForm, OfferSearchForm
 from resources.offers.ics import booking_calendar, has_calendar, session_calendar
 from resources.offers.selectors import PAGE_SIZE, booking_for_form, booking_for_token, booking_token
 from resources.ratelimit import over_limit
+from resources.school_years import COUNTRY_OF_LANGUAGE
 from teams.ics import calendar_response
 from teams.jsonld import script
+from teams.models import Country
 
 
 class OfferListView(SearchListMixin, ListView):
@@ -41,16 +43,34 @@ class OfferListView(SearchListMixin, ListView):
     search_model = SchoolOffer
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
-        self.form = OfferSearchForm.of(self.request.GET, language=self.request.LANGUAGE_CODE)
+        data = self.request.GET.copy()
+        # Teachers look for offers near them: the country of the page's language (English: all countries), unless
+        # the address chooses one; ``country=`` (empty) asks for all countries.
+        self.default_country = ""
+        if "country" not in data and (country := COUNTRY_OF_LANGUAGE.get(self.request.LANGUAGE_CODE[:2])):
+            data["country"] = self.default_country = country
+        self.params = data.copy()  # the facet links keep the country shown
+        self.form = OfferSearchForm.of(data, language=self.request.LANGUAGE_CODE)
         # Invalid: the errors are shown beside the fields; what was typed stays in them.
         self.search = self.form.search() if self.form.is_valid() else None
         return SchoolOffer.objects.none()
 
     def facet_groups(self) -> list[FacetGroup]:
-        return offer_facet_links(self.search.facets, self.form, self.request.GET)
+        return offer_facet_links(self.search.facets, self.form, self.params)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, filtered_feed=self.filtered_feed(), **kwargs)
+        return super().get_context_data(
+            form=self.form, filtered_feed=self.filtered_feed(), default_country=self.default_country_shown(), **kwargs
+        )
+
+    def default_country_shown(self) -> dict[str, str] | None:
+        """The country chosen for the visitor, by name, and the address of the same list in all countries."""
+        if not self.default_country:
+            return None
+        everywhere = self.request.GET.copy()
+        everywhere.pop("page", None)
+        everywhere["country"] = ""
+        return {"name": str(Country(self.default_country).label), "all_url": f"?{everywhere.urlencode()}"}
 
     def filtered_feed(self) -> dict[str, str] | None:
         """The feed of the municipality (and school year) the list is filtered by, if it is."""

@@ -6,6 +6,7 @@ from teams.models.assessment import (
     Assessment,
     AssessmentQuerySet,
     Dimension,
+    DimensionFocus,
     Questionnaire,
     Statement,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "AssessmentQuerySet",
     "Country",
     "Dimension",
+    "DimensionFocus",
     "Effort",
     "Experience",
     "ExperienceKind",

@@ -18,6 +18,13 @@ SCALE = [
 ]
 
 
+class DimensionFocus(models.TextChoices):
+    """Whom a dimension is about, and so what its recommendations are for."""
+
+    STAFF = "staff", _("the library's staff and organisation")
+    PATRONS = "patrons", _("the people the library serves")
+
+
 class Questionnaire(models.Model):
     """A self-assessment coordinators define: dimensions, each with statements answered on a 1–4 scale."""
 
@@ -46,6 +53,16 @@ class Dimension(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    focus = models.CharField(
+        _("who it is about"),
+        max_length=10,
+        choices=DimensionFocus.choices,
+        default=DimensionFocus.STAFF,
+        help_text=_(
+            "A team weak in a staff dimension (leadership, skills) is recommended material for library staff; "
+            "in a patron dimension, any resource of its areas."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

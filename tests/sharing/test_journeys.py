@@ -174,7 +174,7 @@ def test_self_assessment_with_chart_and_recommendations(client, curator_a, team_
     strong, weak = StatementFactory(dimension__name="Ledning"), None
     weak = StatementFactory(dimension__name="Verktyg", dimension__questionnaire=strong.dimension.questionnaire)
     area.dimensions.add(weak.dimension)
-    resource = ResourceFactory(title="Kom igång med surfplattan", areas=[area])
+    resource = ResourceFactory(title="Kom igång med surfplattan", areas=[area], audiences=["library_staff"])
     entry = ExperienceFactory(title="Surfplattekaféet", areas=[area])
     questionnaire = strong.dimension.questionnaire
     earlier = AssessmentFactory(questionnaire=questionnaire, team=team_a)
