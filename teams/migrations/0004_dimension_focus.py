@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('teams', '0002_staff_sharing'),
+        ('teams', '0003_library_logo'),
     ]
 
     operations = [
