@@ -6,7 +6,9 @@ anything else is production, which refuses to start without SECRET_KEY and ALLOW
 
 from __future__ import annotations
 
+import re
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -217,6 +219,17 @@ LINK_CHECK_USER_AGENT = "Delarum link checker (+https://delarum.example/)"
 
 # Patrons' problem reports: at most this many per hour from one address.
 PROBLEM_REPORTS_PER_HOUR = env_int("PROBLEM_REPORTS_PER_HOUR", 5)
+
+# OAI-PMH at /oai/ (resources/oai/). The repository identifier names every record (oai:<id>:resource/<pk>);
+# unset, it is the host the request came to.
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "") or ""
+if OAI_REPOSITORY_ID and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", OAI_REPOSITORY_ID):
+    raise ImproperlyConfigured(f"OAI_REPOSITORY_ID must be a domain name (delarum.example), not {OAI_REPOSITORY_ID!r}.")
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_TOKEN_HOURS = env_int("OAI_TOKEN_HOURS", 24)
+if OAI_PAGE_SIZE < 1 or OAI_TOKEN_HOURS < 1:
+    raise ImproperlyConfigured("OAI_PAGE_SIZE and OAI_TOKEN_HOURS must be 1 or more.")
 
 LOGGING = {
     "version": 1,

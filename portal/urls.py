@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from portal import views
+from resources.oai import views as oai
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -14,6 +15,7 @@ admin.site.index_title = _("What would you like to work on?")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
+    path("oai/", oai.endpoint, name="oai"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...
