@@ -87,7 +87,7 @@ def parse(query: QueryDict) -> Request:
     repeated = sorted(key for key in query if len(query.getlist(key)) > 1)
     if repeated:
         raise OAIError("badArgument", f"Arguments may not be repeated: {', '.join(map(clean, repeated))}.")
-    arguments = {key: query[key] for key in query if key != "verb"}
+    arguments = {key: str(query[key]) for key in query if key != "verb"}
     required, optional = VERBS[verb]
     if verb in RESUMABLE and "resumptionToken" in arguments:
         if len(arguments) > 1:

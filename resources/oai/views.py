@@ -210,7 +210,7 @@ def _lists(repository: Repository, parsed: Request) -> Element:
     else:
         resumption, chosen, after = None, selection(parsed.arguments), None
     format = _format(chosen.metadata_prefix)
-    items, more = records.page(chosen, after=after, size=settings.OAI_PAGE_SIZE, full=full)  # type: ignore[arg-type]
+    items, more = records.page(chosen, after=after, size=settings.OAI_PAGE_SIZE, full=full)
     if not items:
         raise OAIError("noRecordsMatch", "No records match these arguments.")
     size = resumption.complete_size if resumption else records.count(chosen)
