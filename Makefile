@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint stop messages bench clean
+.PHONY: run test lint stop messages bench bench-load bench-data backup clean
 BENCH_RESOURCES ?= 100000
 
 # Dependencies are pinned in pyproject.toml; the stamp files re-install when it changes.
@@ -21,13 +21,20 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 ## run: install, start the embedded database, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+## with the task queue's worker beside the server (e-mail, daily jobs); stopping the server stops the worker
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: install what the tests need (Chromium included), check code quality, run the whole suite
@@ -45,22 +52,34 @@ lint: $(VENV)/.installed-test
 stop: $(VENV)/.installed
 	$(PY) -m portal.embedded_db stop
 
+## backup: the database and the uploaded files in one archive under var/backups/ (restore: manage.py restore FILE)
+backup: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py backup
+
 ## messages: extract translatable strings into the .po files and compile them
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## bench: load $(BENCH_RESOURCES) resources (once), then measure the search pages under gunicorn with wrk
-bench: $(VENV)/.installed
+## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, then load and faults
+bench: bench-data
+	$(PY) bench/run.py
+	$(PY) bench/run.py --cold
+	DEBUG=1 $(PY) bench/curation.py
+	DEBUG=1 $(PY) bench/outputs.py
+	DEBUG=1 $(PY) bench/load.py
+
+## bench-load: only the load test (Locust, 60 s) and the fault run (the database restarted in the middle)
+bench-load: bench-data
+	DEBUG=1 $(PY) bench/load.py
+
+bench-data: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null && command -v redis-server >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk redis-server)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@missing=$$(DEBUG=1 $(PY) manage.py shell -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
 	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
-	$(PY) bench/run.py
-	$(PY) bench/run.py --cold
-	DEBUG=1 $(PY) bench/curation.py
 
 clean: stop
 	rm -rf $(VENV) var staticfiles

@@ -23,6 +23,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -52,22 +53,8 @@ def main() -> None:
     if args.cold:
         cache_url = "dummy://"
     else:
-        # The shared cache production uses, on loopback, so every worker sees the others' entries.
-        redis = subprocess.Popen(
-            ["redis-server", "--port", str(args.port + 1), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        cache_url = f"redis://127.0.0.1:{args.port + 1}/0"
-
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "off",
-        "LOG_LEVEL": "WARNING",
-        "CACHE_URL": cache_url,
-    }
+        redis, cache_url = start_redis(args.port + 1)
+    env = server_environment(cache_url)
     if args.database:
         env["DATABASE_URL"] = embedded_database_url(args.database)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -76,15 +63,7 @@ def main() -> None:
          "from resources.models import Resource; print(Resource.objects.count())"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi",
-            "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-            "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-            "--error-logfile", "-", "--log-level", "warning",
-        ],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server = start_gunicorn(env, port=args.port, workers=args.workers)
     base = f"http://127.0.0.1:{args.port}"
     try:
         wait_until_up(f"{base}/health/")
@@ -109,6 +88,44 @@ def main() -> None:
             f"{name:<20} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['p99']:>8.1f} "
             f"{result['rps'] / reference:>6.0%}  {errors:>6}  {path}" + (f"  ({found})" if found else "")
         )
+
+
+def server_environment(cache_url: str, **extra: str) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, a throwaway secret, the given cache."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "off",
+        "LOG_LEVEL": "WARNING",
+        "CACHE_URL": cache_url,
+        **extra,
+    }
+
+
+def start_redis(port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """The shared cache production uses, on loopback, so every worker sees the others' entries."""
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    return redis, f"redis://127.0.0.1:{port}/0"
+
+
+def start_gunicorn(
+    env: dict[str, str], *, port: int, workers: int, log: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving the site on loopback; its errors go to `log` (default: this terminal)."""
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+            "--error-logfile", "-", "--log-level", "warning",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )  # fmt: skip
 
 
 def embedded_database_url(name: str) -> str:

@@ -6,6 +6,7 @@ so a typo in a deployment fails at start-up instead of quietly meaning something
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -58,6 +59,31 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str) -> str:
+    """A web address without a trailing slash: ``https://delarum.example``."""
+    raw = (os.environ.get(name) or "").strip() or default
+    url = urlsplit(raw)
+    if url.scheme not in ("http", "https") or not url.hostname or url.path.strip("/") or url.query:
+        raise ImproperlyConfigured(f"{name} must be the site's address, like https://delarum.example, not {raw!r}.")
+    return raw.rstrip("/")
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str) -> list[IPNetwork]:
+    """A comma-separated list of IP addresses or CIDR networks (``10.0.0.0/8, 2001:db8::/32``)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (10.0.0.0/8), comma-separated; {item!r} is neither."
+            ) from None
+    return networks
 
 
 def env_required(name: str, reason: str) -> str:

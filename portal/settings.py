@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -17,7 +18,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.embedded_db import default_server
-from portal.env import env_bool, env_email_url, env_float, env_int, env_list, env_required, env_str
+from portal.env import (
+    env_bool,
+    env_email_url,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_required,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,9 +66,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "csp",
     "taggit",
     "simple_history",
+    "procrastinate.contrib.django",
+    "axes",
     "teams",
     "resources",
     "portal",
@@ -66,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.DatabaseOutageMiddleware",  # 503 with Retry-After while the database cannot be reached
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +90,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,7 +139,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # E-mail: SMTP from EMAIL_URL (smtp://user:password@host:587?tls=1); printed to the console in development
-# when EMAIL_URL is unset. Booking requests send theirs after the transaction commits.
+# when EMAIL_URL is unset. Every e-mail is a job on the task queue (below), enqueued in the transaction that
+# writes what it tells, and sent by the worker.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Delarum <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if (email_server := env_email_url("EMAIL_URL")) is not None:
@@ -138,6 +155,16 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = 10
 
+# The task queue (Procrastinate): jobs live in the same PostgreSQL, so a job is enqueued in the transaction
+# of the write it belongs to. `manage.py procrastinate worker` runs them (README, "Background jobs").
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": env_int("WORKER_CONCURRENCY", 4),  # a link check takes minutes; e-mail must not wait for it
+    "delete_jobs": "successful",  # what went well leaves no trace; failures stay for the admin
+}
+PROCRASTINATE_ON_APP_READY = "teams.jobs.on_app_ready"
+# The site's address outside a request (links in e-mails that periodic jobs send): https://delarum.example.
+SITE_URL = env_url("SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if not DEBUG else "http://127.0.0.1:8000")
+
 # Booking requests one address (IP) may post to the school-offer forms per hour; 0 turns the limit off.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
@@ -147,6 +174,24 @@ AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in lockout (django-axes): 5 failed sign-ins in 30 minutes lock out the username, and also the address,
+# on the admin's and the staff pages' sign-in alike; a successful sign-in before that starts the count again.
+# Attempts are kept in the database, so every web instance sees them; coordinators see and lift lockouts in
+# the admin (Access attempts). The address is the visitor's, read behind TRUSTED_PROXIES as the rate limits do.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "teams.network.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # the failures are enough; no record of every successful sign-in
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,6 +219,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploads are checked by content against an allow-list (teams/uploads.py) and may be at most this large.
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 20)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,7 +230,9 @@ STORAGES = {
     },
 }
 
-# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Security. Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, "Running behind
+# a proxy"). X-Forwarded-For counts only from TRUSTED_PROXIES (teams.network.client_address): none by default.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
@@ -236,4 +285,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Procrastinate tells of every task it registers at start-up; the worker's own lines stay.
+    # django-axes tells of every sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {name: {"level": "WARNING"} for name in ("procrastinate.blueprints", "procrastinate.periodic", "axes")},
 }

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
+from portal import sitemaps, views
+from portal.media import media
 from resources.oai import views as oai
+from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
 admin.site.site_title = _("Delarum for staff")
@@ -16,6 +18,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", views.health, name="health"),
     path("oai/", oai.endpoint, name="oai"),
+    # Uploaded files, in production too, with headers that keep them from running on the site (portal/media.py).
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
 ]
 
 # Public pages carry their language in the path: /sv/resources/, /en/areas/<slug>/ ...
@@ -26,9 +33,11 @@ urlpatterns += i18n_patterns(
     path("", include("teams.urls")),
     path("staff/", include("portal.staff.urls")),
     path("", include("portal.staff.public_urls")),
-    # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views).
+    # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views; the e-mail is a job).
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,6 +5,11 @@ A file is a CSV table (UTF-8, a header row) or a JSON list of objects with the s
 ``audiences`` (several values separated by semicolons), ``license`` (an SPDX id), ``creator``, ``areas``
 (knowledge-area slugs, separated by semicolons). Other columns are ignored with a warning.
 
+Kinds and audiences may be given as the standard terms other systems use and their common synonyms (HCRT terms,
+labels and URIs, LRMI labels and roles, ``lesson plan``, ``app``, ``game``, ``teens``: ``resources.vocabularies``),
+licences as Creative Commons URIs, languages as BCP 47 tags in any case (``nb-NO`` is ``nb``). The report says
+once for each such value what it was read as.
+
 Every row is checked before anything is written, and the report names each bad row and field in plain
 words. A web address already in the catalogue (compared without the difference between http and https,
 upper and lower case in the host name, a trailing slash, or tracking parameters such as utm_source) updates
@@ -35,6 +40,7 @@ from taggit.models import Tag, TaggedItem
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSES
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
+from resources.vocabularies import audience_from, kind_from, language_from, license_from
 from teams.access import can_change, can_publish
 from teams.models import LearningTeam, Library
 from teams.text import slug_of
@@ -131,6 +137,28 @@ class RowError:
 
 
 @dataclass
+class Mapping:
+    """A value the import read as one of Delarum's own: the first row it was seen in."""
+
+    row: int
+    column: str
+    value: str
+    label: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)d, %(column)s: “%(value)s” read as %(label)s") % vars(self)
+
+
+# How each column with a vocabulary reads a value: Delarum's own value for it, or None; and that value's label.
+READERS: dict[str, tuple[Callable[[str], str | None], Callable[[str], str]]] = {
+    "kind": (kind_from, lambda value: str(Kind(value).label)),
+    "audiences": (audience_from, lambda value: str(Audience(value).label)),
+    "license": (license_from, str),
+    "language": (language_from, str),
+}
+
+
+@dataclass
 class PlannedRow:
     row: int
     values: dict[str, Any]
@@ -144,6 +172,8 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # One line for each distinct value read as a standard term (the first row it was seen in).
+    mappings: list[Mapping] = field(default_factory=list)
     total: int = 0
 
     @property
@@ -181,8 +211,10 @@ def plan_import(
         known.setdefault(normalise_url(url), (pk, library_id, team_id))
     owners = dict(Library.objects.values_list("pk", "name"))
     seen: dict[str, int] = {}
+    mapped: set[tuple[str, str]] = set()
     for index, raw in enumerate(rows):
         number = first_row + index
+        raw = _read_vocabularies(raw, number, mapped=mapped, mappings=plan.mappings)
         errors, values = _check_row(raw, number, areas=areas, publish=publish)
         existing: Resource | None = None
         if not errors:
@@ -212,6 +244,25 @@ def plan_import(
         if progress and (index + 1) % 500 == 0:
             progress(index + 1)
     return plan
+
+
+def _read_vocabularies(
+    raw: dict[str, Any], number: int, *, mapped: set[tuple[str, str]], mappings: list[Mapping]
+) -> dict[str, Any]:
+    """The row with its standard terms and synonyms read as Delarum's own values; each distinct one is noted once.
+    A value nothing matches is kept as it was, so that the checks name it."""
+    row = dict(raw)
+    for column, (read, label) in READERS.items():
+        given = split_list(raw.get(column)) if column in LIST_COLUMNS else [str(raw.get(column) or "").strip()]
+        values = []
+        for value in given:
+            own = read(value) if value else None
+            if own and own != value and (column, value) not in mapped:
+                mapped.add((column, value))
+                mappings.append(Mapping(number, column, value, label(own)))
+            values.append(own or value)
+        row[column] = values if column in LIST_COLUMNS else values[0]
+    return row
 
 
 def _check_row(

@@ -1,4 +1,5 @@
-"""Open licences by SPDX identifier, with where to read them."""
+"""Open licences by SPDX identifier, with where to read them: each licence's own canonical address, the one
+harvesters (AMB, OERSI) recognise (Creative Commons' for CC licences, opensource.org's for MIT, gnu.org's for GPL)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,17 @@ LICENSES = {
         _cc("CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0", "licenses/by-nd/4.0"),
         _cc("CC-BY-NC-ND-4.0", "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0", "licenses/by-nc-nd/4.0"),
         _cc("CC0-1.0", "Creative Commons Zero 1.0 (public domain dedication)", "publicdomain/zero/1.0"),
-        License("MIT", "MIT License", "https://spdx.org/licenses/MIT.html"),
+        License("MIT", "MIT License", "https://opensource.org/licenses/MIT"),
         License(
             "GPL-3.0-or-later",
             "GNU General Public License 3.0 or later",
-            "https://spdx.org/licenses/GPL-3.0-or-later.html",
+            "https://www.gnu.org/licenses/gpl-3.0.html",
         ),
-        License("OGL-UK-3.0", "Open Government Licence 3.0", "https://spdx.org/licenses/OGL-UK-3.0.html"),
+        License(
+            "OGL-UK-3.0",
+            "Open Government Licence 3.0",
+            "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        ),
     ]
 }
 

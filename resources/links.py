@@ -218,6 +218,7 @@ class LinkChecker:
 
 @dataclass
 class CheckSummary:
+    addresses: int = 0
     checked: int = 0
     ok: int = 0
     redirected: int = 0
@@ -252,4 +253,21 @@ def record_results(resources: list[Any], results: dict[str, LinkResult], *, chec
             summary.newly_broken += resource.link_failures == BROKEN_AFTER_FAILURES
         summary.broken += resource.link_failures >= BROKEN_AFTER_FAILURES
     Resource.objects.bulk_update(resources, LINK_HEALTH_FIELDS, batch_size=1000)
+    return summary
+
+
+def check_published_links(
+    *, config: CheckSettings, workers: int, progress: Callable[[int], Callable[[int], None]] | None = None
+) -> CheckSummary:
+    """Check the address of every published resource, each address once however many resources use it, and
+    keep what was found. ``progress`` is given the number of addresses and returns what to call as they pass."""
+    from django.utils import timezone
+
+    from resources.models import Resource
+
+    resources = list(Resource.objects.published().exclude(url="").only("pk", "url", "link_failures").order_by("pk"))
+    urls = list(dict.fromkeys(resource.url for resource in resources))
+    results = LinkChecker(config).check_many(urls, workers=workers, progress=progress(len(urls)) if progress else None)
+    summary = record_results(resources, results, checked_at=timezone.now())
+    summary.addresses = len(urls)
     return summary

@@ -8,20 +8,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address. Behind the TLS proxy (see README) it is the last one the proxy appended."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return str(forwarded.split(",")[-1].strip())
-    return str(request.META.get("REMOTE_ADDR", ""))
+from teams.network import client_address
 
 
 def over_limit(request: HttpRequest, *, scope: str, limit: int, window_seconds: int = 3600) -> bool:
     """Count this post against its address; true once the address has posted more than ``limit`` times.
 
-    The address is hashed with the secret key, so the cache never holds visitors' IP addresses. The count
-    lives in the shared cache, so every web instance sees the same number. A limit of 0 means no limit.
+    The address is the visitor's as ``teams.network.client_address`` reads it (X-Forwarded-For counts only
+    from ``TRUSTED_PROXIES``). It is hashed with the secret key, so the cache never holds visitors' IP
+    addresses. The count lives in the cache: with several web instances, ``CACHE_URL`` must point them all at
+    one Redis, or each counts alone. A limit of 0 means no limit.
     """
     if not limit:
         return False

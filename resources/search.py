@@ -132,6 +132,8 @@ class UnderstoodQuery:
     corrections: dict[str, str] = field(default_factory=dict)
     # The languages the query seems written in; records in them rank a little higher. Empty: no preference.
     languages: tuple[str, ...] = ()
+    # Every spelling looked at (typed words, corrections, alternatives) -> its stems, as tsquery text.
+    lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.concepts)
@@ -201,7 +203,11 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
     # A concept of stop words only ("på", "the") has nothing to match.
     meaningful = tuple(concept for concept in concepts if concept.expression())
     return UnderstoodQuery(
-        text=text, concepts=meaningful, corrections=corrections, languages=_languages_of(words, found)
+        text=text,
+        concepts=meaningful,
+        corrections=corrections,
+        languages=_languages_of(words, found),
+        lexemes=found.lexemes,
     )
 
 
@@ -439,21 +445,33 @@ LOOSE_SIMILARITY = 0.3
 def did_you_mean(
     queryset: QuerySet[Any], text: str, query: UnderstoodQuery, *, found: bool, cross_language: bool = True
 ) -> str:
-    """The corrected ``text`` to suggest, if it finds any record of ``queryset``; else empty.
+    """The corrected ``text`` to suggest, if each corrected word occurs in a record of ``queryset``; else empty.
 
-    When ``query`` (``text`` understood) ``found`` nothing, the words are understood again with looser
-    spelling, to look further afield for one that finds something.
+    The corrections come from the vocabulary, which holds the words of every record, drafts too: a word is
+    suggested only when a record of ``queryset`` (the public ones) has it itself, not merely its halves or a
+    word like it. When ``query`` (``text`` understood) ``found`` nothing, the words are understood again with
+    looser spelling, to look further afield for one that finds something.
     """
     if not found:
         query = understand(text, cross_language=cross_language, similarity=LOOSE_SIMILARITY)
     suggestion = query.suggestion()
-    return suggestion if suggestion and finds_any(queryset, suggestion) else ""
+    return suggestion if suggestion and all_occur(queryset, query, set(query.corrections.values())) else ""
 
 
-def finds_any(queryset: QuerySet[Any], text: str) -> bool:
-    """Whether the words, exactly as given (no corrections), find any record of ``queryset``."""
-    query = understand(text, cross_language=False)
-    return bool(query) and search(queryset, query).exists()
+def all_occur(queryset: QuerySet[Any], query: UnderstoodQuery, spellings: Iterable[str]) -> bool:
+    """Whether each spelling (one of ``query``'s), in any of its stems, occurs in some record of ``queryset``;
+    in one query."""
+    checks = []
+    for spelling in spellings:
+        tsquery = SearchQuery(query.lexemes.get(spelling) or "''", config="simple", search_type="raw")
+        checks.append(queryset.filter(search_vector=tsquery).values("pk")[:1].query.sql_with_params())
+    if not checks:
+        return True
+    sql = " AND ".join(f"EXISTS ({check_sql})" for check_sql, _params in checks)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [param for _sql, params in checks for param in params])
+        (found,) = cursor.fetchone()
+    return bool(found)
 
 
 def snippets(model: type[Any], ids: Iterable[int], query: UnderstoodQuery, *, field_name: str) -> dict[int, SafeString]:

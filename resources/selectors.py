@@ -132,10 +132,12 @@ def _results(
 ) -> QuerySet[Resource]:
     """The ordered results; with ``newest_ranked``, only the newest hits are ranked (see ``_bounded``)."""
     queryset = filtered_resources(data, areas=areas)
-    if query:
-        queryset = search(queryset, query)
-        if newest_ranked and sort == Sort.RELEVANCE:
-            return _bounded(queryset)
+    if not query:
+        # No words to rank by (none typed, or only symbols: "-", "!!!"): the newest first.
+        return queryset.order_by(*ORDERINGS[Sort.NEWEST if sort == Sort.RELEVANCE else sort])
+    queryset = search(queryset, query)
+    if newest_ranked and sort == Sort.RELEVANCE:
+        return _bounded(queryset)
     return queryset.order_by(*ORDERINGS[sort])
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
-from teams.access import can_change, can_publish
+from teams.access import can_change, can_publish, reviewers
+from teams.models import User
 
 # The review's steps, and the statuses each starts from (the admin offers a step only from these).
 STARTS_FROM = {
@@ -33,13 +34,33 @@ def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
     return resource
 
 
+def review_names(*, library_id: int | None, team_id: int | None) -> list[str]:
+    """The names of the team leads who will review a resource of the library and team."""
+    leads: list[User] = list(reviewers(library_id=library_id, team_id=team_id))
+    return [lead.get_full_name() or lead.username for lead in leads]
+
+
+def no_reviewer_problem(*, library_id: int | None, team_id: int | None) -> str | None:
+    """Why a resource of the library and team cannot be sent for review yet, or None when someone will review it."""
+    if reviewers(library_id=library_id, team_id=team_id).exists():
+        return None
+    if team_id is not None:
+        return _("The learning team has no team lead yet, so nobody would review it. Ask a coordinator to name one.")
+    return _(
+        "Nobody at your library leads a learning team, so nobody would review a resource without a team. "
+        "Choose the learning team whose leads should review it."
+    )
+
+
 @transaction.atomic
 def resource_submit_for_review(*, resource: Resource, user: Any) -> Resource:
-    """Draft → in review. For anyone who may change the resource."""
+    """Draft → in review. For anyone who may change the resource, when a team lead will review it."""
     if not can_change(user, resource):
         raise PermissionDenied
     if resource.status not in STARTS_FROM["submit_for_review"]:
         raise ValidationError(_("Only a draft can be sent for review."), code="status")
+    if problem := no_reviewer_problem(library_id=resource.library_id, team_id=resource.team_id):
+        raise ValidationError({"team": problem}, code="no_reviewer")
     resource.status = Status.IN_REVIEW
     return _save(resource, user=user, fields=["status"])
 

@@ -13,10 +13,12 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from resources import jsonld
 from resources.facets import FacetGroup, SearchListMixin, facet_links
 from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource
 from resources.selectors import PAGE_SIZE, areas_with_counts, catalogue_version, search_resources
+from teams.jsonld import script
 
 PAGE_CACHE_SECONDS = 300
 
@@ -89,7 +91,9 @@ class ResourceDetailView(DetailView):
         return Resource.objects.published().for_detail()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(related=self.object.related(), **kwargs)
+        return super().get_context_data(
+            related=self.object.related(), json_ld=script(jsonld.resource(self.request, self.object)), **kwargs
+        )
 
 
 class AreaListView(ListView):
@@ -112,12 +116,21 @@ class AreaDetailView(ListView):
         return Resource.objects.published().in_area(self.area).for_listing().newest_first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            area=self.area,
-            children=self.area.children.order_by("name"),
-            teams=self.area.teams.order_by("name"),
-            **kwargs,
+        children = list(self.area.children.order_by("name"))
+        teams = list(self.area.teams.order_by("name"))
+        context = super().get_context_data(area=self.area, children=children, teams=teams, **kwargs)
+        page = context["page_obj"]
+        context["json_ld"] = script(
+            jsonld.area_page(
+                self.request,
+                self.area,
+                resources=list(page),
+                total=page.paginator.count,
+                children=children,
+                teams=teams,
+            )
         )
+        return context
 
 
 class TagDetailView(ListView):

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from resources.languages import CONTENT_LANGUAGES
 from resources.licenses import LICENSES
 from resources.models import Audience, Kind
 
 HCRT = "https://w3id.org/kim/hcrt/"
 LRMI_ROLE = "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/"
-EDUCATIONAL_LEVEL = "https://w3id.org/kim/educationalLevel/level_"
+EDUCATIONAL_LEVEL_SCHEME = "https://w3id.org/kim/educationalLevel/"
+EDUCATIONAL_LEVEL = EDUCATIONAL_LEVEL_SCHEME + "level_"
 
 
 class Term(NamedTuple):
@@ -87,6 +89,30 @@ KIND_TERMS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# The schema.org type (among the CreativeWork subclasses AMB's ``type`` allows) that each HCRT term names, where
+# one does: written beside ``LearningResource``.
+SCHEMA_TYPES = {
+    "application": "SoftwareApplication",
+    "audio": "AudioObject",
+    "course": "Course",
+    "educational_game": "Game",
+    "image": "ImageObject",
+    "map": "Map",
+    "sheet_music": "SheetMusic",
+    "slide": "PresentationDigitalDocument",
+    "text": "TextDigitalDocument",
+    "textbook": "Book",
+    "video": "VideoObject",
+    "web_page": "WebPage",
+}
+
+
+def schema_types(kind: str) -> list[str]:
+    """The resource's schema.org types: ``LearningResource``, and the one its HCRT term names, if any."""
+    extra = SCHEMA_TYPES.get(KIND_TERMS[kind][0])
+    return ["LearningResource", *([extra] if extra else [])]
+
+
 def hcrt_term(kind: str) -> Term:
     """The HCRT concept for one of Delarum's kinds."""
     return HCRT_TERMS[KIND_TERMS[kind][0]]
@@ -139,6 +165,45 @@ def license_uri(spdx_id: str) -> str | None:
     """The licence's canonical URI (Creative Commons' own for CC licences), or None for an unknown id."""
     license = LICENSES.get(spdx_id)
     return license.url if license else None
+
+
+def _uri_key(value: str) -> str:
+    """An address as people write it: with http or https, with or without the trailing slash."""
+    return value.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
+
+
+LICENSE_SYNONYMS = {
+    **{_uri_key(license.url): spdx_id for spdx_id, license in LICENSES.items()},
+    **{spdx_id.lower(): spdx_id for spdx_id in LICENSES},
+}
+
+
+def license_from(value: str) -> str | None:
+    """The SPDX id of an import's licence: an SPDX id (any case) or the licence's URI
+    (``https://creativecommons.org/licenses/by/4.0/``, also http and without the trailing slash), or None."""
+    return LICENSE_SYNONYMS.get(value.strip().lower()) or LICENSE_SYNONYMS.get(_uri_key(value))
+
+
+CONTENT_LANGUAGE_CODES = {code for code, _name, _autonym in CONTENT_LANGUAGES}
+
+
+def language_from(value: str) -> str | None:
+    """One of the content languages for a BCP 47 tag, in any case: the tag itself (``nb``, ``se``), or its
+    primary subtag when that is a content language (``nb-NO`` → ``nb``, ``sv_SE`` → ``sv``), or None."""
+    tag = value.strip().lower().replace("_", "-")
+    if tag in CONTENT_LANGUAGE_CODES:
+        return tag
+    primary = tag.split("-")[0]
+    return primary if primary in CONTENT_LANGUAGE_CODES else None
+
+
+# ISO 639-1, which AMB's @language and inLanguage take, has no code for these; their macrolanguage's is nearest.
+ISO_639_1_MACROLANGUAGES = {"prs": "fa", "ckb": "ku"}
+
+
+def two_letter_language(code: str) -> str:
+    """The ISO 639-1 code of a content language, as AMB writes languages (Dari → ``fa``, Sorani → ``ku``)."""
+    return ISO_639_1_MACROLANGUAGES.get(code, code)
 
 
 def _key(value: str) -> str:

@@ -116,6 +116,17 @@ def own_teams(user: Any) -> QuerySet[LearningTeam]:
     return LearningTeam.objects.filter(pk__in=team_ids(user))
 
 
+def reviewers(*, library_id: int | None, team_id: int | None) -> QuerySet[User]:
+    """The team leads who review a thing of the library and team: the team's leads; without a team, the leads
+    of any team who work at the library (coordinators may too, but nobody waits for them)."""
+    leads = User.objects.filter(is_active=True, is_staff=True, memberships__role=Role.LEAD)
+    if team_id is not None:
+        leads = leads.filter(memberships__team_id=team_id)
+    else:
+        leads = leads.filter(library_id=library_id) if library_id is not None else leads.none()
+    return leads.distinct().order_by("first_name", "last_name", "username")
+
+
 def ownership_filter(user: User, *, library_field: str | None, team_field: str | None) -> Q:
     """A filter for the rows the user may see: their library's, or their teams'."""
     condition = Q(pk__in=[])

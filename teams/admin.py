@@ -3,16 +3,19 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import MAXYEAR, datetime
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, ForeignKey, QuerySet, URLField
+from django.db.models import Count, ForeignKey, Q, QuerySet, URLField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -232,6 +235,27 @@ admin.site.add_action(export_as_csv, "export_as_csv")  # type: ignore[arg-type]
 # Scoped admin ----------------------------------------------------------------------------------------------
 
 
+class DateBoundChangeList(ChangeList):
+    """A change list whose date hierarchy refuses dates it cannot count to, as the admin refuses any bad filter.
+
+    Django turns ``?created_at__year=2147483648`` (OverflowError) or the end of year 9999 (a year 10000) into a
+    server error; here they send the person back to the unfiltered list with ``?e=1``.
+    """
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        if self.date_hierarchy:
+            parts = [self.params.get(f"{self.date_hierarchy}__{part}") for part in ("year", "month", "day")]
+            if parts[0] is not None:
+                try:
+                    year, month, day_of_month = (int(part) if part is not None else 1 for part in parts)
+                    day = datetime(year, month, day_of_month)
+                except (ValueError, OverflowError) as error:
+                    raise IncorrectLookupParameters(error) from error
+                if day.year == MAXYEAR:
+                    raise IncorrectLookupParameters(f"{day.year} has no next year to end the range")
+        return super().get_filters(request)
+
+
 class ScopedAdmin(SimpleHistoryAdmin):
     """Limits rows, objects, foreign-key choices and autocomplete to what the signed-in person may see.
 
@@ -262,6 +286,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return visible_to(super().get_queryset(request), request.user, scope=self.scope)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return DateBoundChangeList
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new row of a model that names its library starts in the person's own."""
@@ -298,7 +325,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         form.concurrency_field = self.concurrency_field
+        if obj is not None:
+            self._keep_current_choices(form, obj)
         return form
+
+    def _keep_current_choices(self, form: Any, obj: Any) -> None:
+        """The library and team choices hold what the person may pick and, always, the object's current value,
+        so that a team member of another library can save (and a lead review) the team's object unchanged."""
+        for name in [self.scope.library_field, self.scope.team_field]:
+            field = form.base_fields.get(name) if name else None
+            current = getattr(obj, f"{name}_id", None)
+            if isinstance(field, forms.ModelChoiceField) and current is not None and field.queryset is not None:
+                model = field.queryset.model
+                field.queryset = model._default_manager.filter(Q(pk__in=field.queryset.values("pk")) | Q(pk=current))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = list(super().get_fieldsets(request, obj))

@@ -16,6 +16,9 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
   their authors' to write, on the staff pages); team leads manage their teams' activities and sign-ups and
   their library's exchange-bank entries, and view and delete their teams' self-assessments; curators add,
   change and view activities, sign-ups and their library's exchange-bank entries.
+- Background jobs: coordinators see the task queue's jobs (failed e-mails among them) and send them again.
+- Sign-in lockouts: coordinators see the failed sign-ins (django-axes' access attempts) and lift a lockout
+  by deleting its row.
 - School offers: coordinators manage subjects, offers, sessions and booking requests; team leads and
   curators add, change and view offers and their sessions, and view and answer (change) the booking
   requests of their own library.
@@ -63,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("teams", "statement"): ALL,
         ("teams", "assessment"): ALL,
         ("teams", "answer"): ALL,
+        # The task queue's jobs (read only, with "retry", "cancel" and "abort" actions): what failed and why.
+        ("procrastinate", "procrastinatejob"): ("view",),
+        ("axes", "accessattempt"): ("view", "delete"),
     },
     TEAM_LEADS_GROUP: {
         ("teams", "library"): ("view",),

@@ -1,22 +1,20 @@
 """Writes for staff sharing: sign-ups, reflections, reminders, "we tried this too", self-assessments.
 
-Keyword-only functions, each in one transaction; e-mail goes out after the transaction commits.
+Keyword-only functions, each in one transaction; e-mail is a job enqueued in it (``teams.emails``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams.access import can_edit_reflection, is_staff_member
+from teams.emails import reflection_reminder
 from teams.models import (
     Activity,
     Answer,
@@ -31,9 +29,6 @@ from teams.models import (
     User,
     Visibility,
 )
-from teams.text import render_email
-
-logger = logging.getLogger(__name__)
 
 
 def participation_sign_up(*, activity: Activity, user: User) -> Participation:
@@ -82,8 +77,9 @@ def reflection_save(
 def reflection_reminders_send(*, base_url: str, now: datetime | None = None) -> int:
     """Remind each participant of an ended activity who has not reflected, once per activity.
 
-    The reminder is recorded on the sign-up (``reminded_at``) in the same transaction that claims it, so a
-    second run, or two at once, never sends it again. Returns how many reminders were sent.
+    The reminder is recorded on the sign-up (``reminded_at``) in the same transaction that claims it and
+    enqueues its e-mail (a job, sent by the worker), so a second run, or two at once, never sends it again, and
+    a run that fails sends nothing. Returns how many reminders were due.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -91,32 +87,13 @@ def reflection_reminders_send(*, base_url: str, now: datetime | None = None) -> 
             Participation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(activity__ends_at__lt=now, reminded_at__isnull=True)
             .without_reflection()
-            .select_related("activity", "activity__team", "user", "user__library")
+            .select_related("user")
         )
         Participation.objects.filter(pk__in=[participation.pk for participation in due]).update(reminded_at=now)
-        messages = [_reminder(participation, base_url=base_url) for participation in due if participation.user.email]
-        transaction.on_commit(lambda: _send_all(messages))
+        for participation in due:
+            if participation.user.email:
+                reflection_reminder.defer(participation_id=participation.pk, base_url=base_url)
     return len(due)
-
-
-def _reminder(participation: Participation, *, base_url: str) -> EmailMessage:
-    user = participation.user
-    with translation.override(user.library.language if user.library else settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "activity": participation.activity,
-            "write_url": base_url + participation.activity.get_absolute_url() + "#reflection",
-        }
-        subject, body = render_email("staff/email/reflection_reminder", context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
-def _send_all(messages: list[EmailMessage]) -> None:
-    for message in messages:
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Reflection reminder to %s not sent.", message.to)
 
 
 def tried_too_save(*, experience: Experience, user: User, note: str) -> TriedToo:

@@ -5,7 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
-from teams.models import LearningTeam
+from teams import jsonld
+from teams.models import LearningTeam, Library
 
 
 class TeamListView(ListView):
@@ -25,10 +26,31 @@ class TeamDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         team = self.object
+        areas = list(team.knowledge_areas.order_by("name"))
         # The team's resources are reached through reverse relations, so this app needs no import of
         # `resources`; the related managers bring that app's queryset methods along.
         return super().get_context_data(
-            areas=team.knowledge_areas.order_by("name"),
+            areas=areas,
             resources=team.resources.published().for_listing().newest_first()[:12],
+            json_ld=jsonld.script(jsonld.team(self.request, team, areas=areas)),
+            **kwargs,
+        )
+
+
+class LibraryDetailView(DetailView):
+    """A library's public page: where it is, its learning teams and what it published lately."""
+
+    template_name = "teams/library_detail.html"
+    context_object_name = "library"
+    queryset = Library.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        library = self.object
+        teams = list(library.learning_teams.order_by("name"))
+        # Reached through reverse relations, as on the team page: this app does not import `resources`.
+        return super().get_context_data(
+            teams=teams,
+            resources=library.resources.published().for_listing().newest_first()[:12],
+            json_ld=jsonld.script(jsonld.library(self.request, library, teams=teams)),
             **kwargs,
         )

@@ -9,6 +9,7 @@ from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import Role
 from teams.roles import ensure_role_groups
 from tests.factories import LearningTeamFactory, LibraryFactory, MembershipFactory, UserFactory
+from tests.jobs import Jobs, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +87,21 @@ def patron(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_superuser=True)
+
+
+@pytest.fixture
+def jobs(transactional_db):
+    """The task queue, run for real (tests/jobs.py); the test is transactional so the worker sees its data."""
+    queue = Jobs()
+    queue.clear()
+    yield queue
+    queue.clear()
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes over SMTP to 127.0.0.1:<port>; start a server there with tests.jobs.smtp_server(port)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_TIMEOUT = 5
+    return settings.EMAIL_PORT

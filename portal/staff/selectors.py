@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from resources.models import KnowledgeArea, Resource
 from resources.search import Facet, UnderstoodQuery, counted, search, understand
+from teams.access import changeable_by
 from teams.models import Dimension, Experience
 
 PAGE_SIZE = 20
@@ -32,6 +33,13 @@ EXPERIENCE_FACETS = [
              GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 15) AS top_tags"""),
 ]  # fmt: skip
 FACET_COLUMNS = ["kind", "status", "library_id", "tags"]
+
+
+def waiting_for_review(user: Any) -> QuerySet[Resource]:
+    """The resources of the person's library and teams that wait too long in review: a lead's to review,
+    a curator's sent and not yet answered."""
+    waiting = Resource.objects.waiting_for_review().select_related("library", "team").order_by("updated_at")
+    return changeable_by(waiting, user)
 
 
 def areas_prefetch() -> Prefetch:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("assessments/", views.assessment_list, name="assessments"),
     path("assessments/<slug:slug>/fill-in/", views.questionnaire_fill, name="questionnaire"),
     path("assessments/results/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/results/<int:pk>/chart.svg", views.assessment_chart, name="assessment-chart"),
 ]

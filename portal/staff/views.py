@@ -37,9 +37,11 @@ from portal.staff.selectors import (
     newest_experiences,
     recommendations_for,
     search_experiences,
+    waiting_for_review,
 )
 from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
 from resources.models import KnowledgeArea
+from resources.models.catalogue import REVIEW_WAIT_DAYS
 from teams import services
 from teams.access import (
     can_change,
@@ -54,6 +56,7 @@ from teams.access import (
 )
 from teams.ics import activities_calendar, calendar_response
 from teams.models import (
+    SCALE,
     Activity,
     Assessment,
     Experience,
@@ -68,6 +71,7 @@ from teams.selectors import (
     upcoming_activities_for,
     weakest_dimensions,
 )
+from teams.text import slug_of
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -96,6 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "upcoming": list(upcoming_activities_for(user)[:10]),
         "owed": list(owed_reflections(user)[:10]),
         "newest": newest_experiences(),
+        # The resources waiting for this person's review (or, for a curator, their library's and teams' ones).
+        "waiting": list(waiting_for_review(user)[:10]),
+        "waiting_days": REVIEW_WAIT_DAYS,
     }
     return render(request, "staff/home.html", context)
 
@@ -404,7 +411,21 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "earlier": earlier,
         "scores": scores,
         "chart": profile_chart(scores),
+        "scale": SCALE,
         "weakest": weakest,
         "recommended": recommendations_for(weakest),
     }
     return render(request, "staff/assessment_detail.html", context)
+
+
+@staff_required
+def assessment_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The profile chart as an SVG file, to take to a meeting."""
+    assessment = get_object_or_404(visible_to(Assessment.objects.select_related("team"), request.user), pk=pk)
+    earlier = earlier_rounds(assessment)
+    chart = profile_chart(dimension_scores(assessment, earlier))
+    context = {"chart": chart, "earlier": earlier, "width": chart.file_width}
+    response = render(request, "staff/_profile_chart.svg", context, content_type="image/svg+xml; charset=utf-8")
+    name = slug_of(f"{assessment.team.name} {assessment.created_at:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.svg"'
+    return response

@@ -29,3 +29,9 @@ def language_alternates(context: dict[str, Any]) -> list[dict[str, str]]:
             }
         )
     return alternates
+
+
+@register.simple_tag
+def active_filter_count(facets: list[Any]) -> int:
+    """How many filters the visitor has chosen among the facets: "Filter (3)"."""
+    return sum(value.selected for group in facets for value in group.values)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import parse_tags
@@ -21,7 +22,7 @@ from resources.models import (
     Resource,
     Status,
 )
-from resources.models.catalogue import BROKEN_AFTER_FAILURES, LINK_HEALTH_FIELDS
+from resources.models.catalogue import BROKEN_AFTER_FAILURES, LINK_HEALTH_FIELDS, REVIEW_WAIT_DAYS
 from teams.access import can_change, can_publish, changeable_by, is_coordinator, publishable_by
 from teams.admin import ScopedAdmin, VersionedModelForm
 
@@ -71,6 +72,24 @@ class LinkHealthFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WaitingForReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "waiting"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        label = ngettext(
+            "waiting for review for more than %(days)d day",
+            "waiting for review for more than %(days)d days",
+            REVIEW_WAIT_DAYS,
+        )
+        return [("1", label % {"days": REVIEW_WAIT_DAYS})]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "1":
+            return queryset.waiting_for_review()  # type: ignore[attr-defined]
+        return queryset
+
+
 class ResourceAdminForm(VersionedModelForm):
     """The resource form; "send back" needs a note for the curator."""
 
@@ -87,6 +106,11 @@ class ResourceAdminForm(VersionedModelForm):
         cleaned = super().clean()
         if self.workflow_action == "_send_back" and not (cleaned.get("review_note") or "").strip():
             self.add_error("review_note", _("Write what the curator should change before sending it back."))
+        if self.workflow_action == "_submit_for_review" and "library" in cleaned and "team" in cleaned:
+            library, team = cleaned["library"], cleaned["team"]
+            ids = {"library_id": library.pk if library else None, "team_id": team.pk if team else None}
+            if problem := services.no_reviewer_problem(**ids):
+                self.add_error("team", problem)
         return cleaned
 
 
@@ -122,6 +146,7 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
         "license",
         "library__country",
         LinkHealthFilter,
+        WaitingForReviewFilter,
     ]
     list_select_related = ["library", "team"]
     # Tens of thousands of rows: no second COUNT(*) of the unfiltered table on every page.
@@ -194,7 +219,11 @@ class ResourceAdmin(ResourceImportMixin, ScopedAdmin):
         resource, user, action = form.instance, request.user, form.workflow_action
         if action == "_submit_for_review":
             services.resource_submit_for_review(resource=resource, user=user)
-            self.message_user(request, _("Sent for review: a team lead will publish it or send it back."))
+            names = services.review_names(library_id=resource.library_id, team_id=resource.team_id)
+            self.message_user(
+                request,
+                _("Sent for review: %(reviewers)s will publish it or send it back.") % {"reviewers": ", ".join(names)},
+            )
         elif action == "_publish":
             services.resource_publish(resource=resource, user=user)
             self.message_user(request, _("Published: patrons can find it now."))

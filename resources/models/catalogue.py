@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from taggit.managers import TaggableManager
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
 from teams.models import LearningTeam, Library
+from teams.uploads import validate_upload
 
 # A link that failed this many checks in a row is flagged broken (manage.py check_links).
 BROKEN_AFTER_FAILURES = 3
@@ -150,6 +152,10 @@ class KnowledgeArea(NamedInEachLanguage):
         return reverse("resources:area", kwargs={"slug": self.slug})
 
 
+# Days a resource may wait in review before the staff home and the admin point at it.
+REVIEW_WAIT_DAYS = 7
+
+
 class ResourceQuerySet(models.QuerySet["Resource"]):
     def published(self) -> ResourceQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -168,6 +174,11 @@ class ResourceQuerySet(models.QuerySet["Resource"]):
 
     def with_broken_link(self) -> ResourceQuerySet:
         return self.filter(link_failures__gte=BROKEN_AFTER_FAILURES)
+
+    def waiting_for_review(self) -> ResourceQuerySet:
+        """In review and untouched for more than REVIEW_WAIT_DAYS: someone should look at them."""
+        since = timezone.now() - timedelta(days=REVIEW_WAIT_DAYS)
+        return self.filter(status=Status.IN_REVIEW, updated_at__lt=since)
 
     def for_detail(self) -> ResourceQuerySet:
         return self.select_related("library", "team").prefetch_related(
@@ -197,6 +208,7 @@ class Resource(WrittenInALanguage, models.Model):
         _("file"),
         upload_to="resources/%Y/",
         blank=True,
+        validators=[validate_upload],
         help_text=_("Upload the resource itself if it has no web address."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
@@ -265,7 +277,7 @@ class Resource(WrittenInALanguage, models.Model):
     area_ids = ArrayField(models.BigIntegerField(), verbose_name=_("knowledge area ids"), default=list, editable=False)
     tag_ids = ArrayField(models.IntegerField(), verbose_name=_("tag ids"), default=list, editable=False)
     # When the resource last changed for a harvester (OAI-PMH's datestamp): its status or any field the
-    # harvesters receive, including its areas and tags. Kept by database triggers (migration 0019); link
+    # harvesters receive, including its areas and tags. Kept by database triggers (migration 0021); link
     # checks, search-vector rewrites and review notes leave it alone. Never written by Python.
     harvest_changed_at = models.DateTimeField(_("changed for harvesters"), default=timezone.now, editable=False)
 

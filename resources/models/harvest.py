@@ -12,7 +12,7 @@ class DeletedRecord(models.Model):
 
     Harvesters keep what they harvested until told otherwise, so OAI-PMH lists these as deleted records
     (``deletedRecord`` is ``persistent``). The rows are written and removed by database triggers (migration
-    0019) whichever way the status changes or the row goes, and removed again when the resource is republished;
+    0021) whichever way the status changes or the row goes, and removed again when the resource is republished;
     the resource is named by its id alone, so the row outlives it.
     """
 

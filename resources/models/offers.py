@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.models.catalogue import KnowledgeArea, NamedInEachLanguage, Resource, Status
-from resources.school_years import FIRST, LAST, YEARS, range_label, year_label
+from resources.school_years import FIRST, LAST, range_label, year_label
 from teams.models import Country, LearningTeam, Library
 
 YEAR_VALIDATORS = [MinValueValidator(FIRST), MaxValueValidator(LAST)]
@@ -58,10 +58,24 @@ class SchoolOfferQuerySet(models.QuerySet["SchoolOffer"]):
 
     def for_year(self, year: int) -> SchoolOfferQuerySet:
         """Offers whose range of school years covers the year."""
-        return self.filter(year_from__lte=year, year_to__gte=year)
+        return self.for_years(year, year)
+
+    def for_years(self, first: int, last: int) -> SchoolOfferQuerySet:
+        """Offers for any school year of the band first–last: their range and the band overlap."""
+        return self.filter(year_from__lte=last, year_to__gte=first)
+
+    def newest_first(self) -> SchoolOfferQuerySet:
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
     def for_listing(self) -> SchoolOfferQuerySet:
         return self.select_related("library")
+
+    def for_feed(self) -> SchoolOfferQuerySet:
+        """What a feed entry says: the library, the knowledge areas and the subjects."""
+        return self.select_related("library").prefetch_related(
+            models.Prefetch("areas", queryset=KnowledgeArea.objects.order_by("name")),
+            models.Prefetch("subjects", queryset=Subject.objects.order_by("name")),
+        )
 
     def for_detail(self) -> SchoolOfferQuerySet:
         """Everything the offer's page shows, in a fixed number of queries."""
@@ -96,8 +110,8 @@ class SchoolOffer(WrittenInALanguage, models.Model):
         _("from school year"),
         validators=YEAR_VALIDATORS,
         help_text=_(
-            "On the shared scale: 0 is förskoleklass / 0. klasse, 1–9 (Sweden) or 1–10 (Denmark, Norway) "
-            "compulsory school, then upper secondary (10–12 in Sweden, 11–13 in Denmark and Norway)."
+            "On the shared scale, by the pupils' age: 0 is förskoleklass / 0. klasse / 1. trinn, 1–9 are åk 1–9 / "
+            "1.–9. klasse / 2.–10. trinn, 10–12 upper secondary (gymnasiet år 1–3 / 10. klasse and 1.–3.g / vg1–vg3)."
         ),
     )
     year_to = models.PositiveSmallIntegerField(_("to school year"), validators=YEAR_VALIDATORS)
@@ -229,8 +243,6 @@ class SchoolOffer(WrittenInALanguage, models.Model):
         if self.season_start and self.season_end and self.season_start > self.season_end:
             errors.setdefault("season_end", []).append(_("The season cannot end before it starts."))
         library = self.library if self.library_id else None
-        if library and self.year_from is not None and self.year_from not in YEARS[Country(library.country)]:
-            errors.setdefault("year_from", []).append(_("The library's country has no such school year."))
         team = self.team if self.team_id else None
         if team and library and not team.libraries.filter(pk=library.pk).exists():
             errors.setdefault("team", []).append(_("Choose a learning team that the library belongs to."))

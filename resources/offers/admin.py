@@ -30,6 +30,7 @@ from resources.models import (
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.forms import session_label
+from resources.school_years import year_choices
 from teams.access import can_change, can_publish, is_coordinator, led_team_ids
 from teams.admin import ScopedAdmin
 
@@ -94,6 +95,18 @@ class SchoolOfferAdmin(ScopedAdmin):
     @admin.display(description=_("school years"), ordering="year_from")
     def years(self, offer: SchoolOffer) -> str:
         return offer.years_label
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        # The years in the library's country's words; a new offer shows all three countries' words.
+        choices = year_choices(country=obj.library.country if obj else None, language=None)
+        for name in ["year_from", "year_to"]:
+            if name in form.base_fields:
+                field = form.base_fields[name]
+                form.base_fields[name] = forms.TypedChoiceField(
+                    label=field.label, help_text=field.help_text, choices=choices, coerce=int
+                )
+        return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from resources.models import KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.models.offers import MAX_PROPOSED_DATES
 from resources.offers.selectors import Place, Sort
-from resources.offers.services import FULLY_BOOKED
 from resources.school_years import year_choices
 from resources.search import MAX_QUERY_LENGTH
 from teams.models import Country
@@ -259,11 +258,11 @@ class BookingRequestForm(forms.Form):
         return [self[name] for name in PROPOSED_DATE_FIELDS if name in self.fields]
 
     def clean_session(self) -> OfferSession:
+        # Whether it still has a place is for the booking service to say, with the session locked: a form sent
+        # twice must find the request its first post made, even when that took the last place.
         session = self.sessions.get(self.cleaned_data["session"])
         if session is None:
             raise forms.ValidationError(_("Choose one of the sessions listed."), code="invalid_choice")
-        if session.is_full:
-            raise forms.ValidationError(FULLY_BOOKED, code="fully_booked")
         return session
 
     def clean(self) -> dict[str, Any]:

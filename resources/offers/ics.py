@@ -27,7 +27,7 @@ def session_calendar(session: OfferSession, *, url: str) -> str:
                 starts_at=session.starts_at,
                 ends_at=session.ends_at,
                 summary=offer.title,
-                description=f"{offer.summary}\n\n{url}",
+                description=f"{offer.years_label}\n{offer.summary}\n\n{url}",
                 location=_location(session),
                 url=url,
                 extra=[f'ORGANIZER;CN="{organizer}":mailto:{offer.notification_email}'],

@@ -2,8 +2,9 @@
 
 Each function is atomic. A session's places are claimed with its row locked (``SELECT ... FOR UPDATE``), so
 concurrent requests for the last place queue behind each other and only the first gets it; the database's
-check constraint (``groups_booked <= capacity``) is the last line of defence. E-mails go out after the
-transaction commits, so nobody is told about a booking that was rolled back.
+check constraint (``groups_booked <= capacity``) is the last line of defence. E-mails are jobs enqueued in
+the same transaction (``emails.announce``): nobody is told about a booking that was rolled back, and a mail
+server that is away never changes what the teacher sees.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -89,7 +89,7 @@ def booking_request_create(
                 consented_at=timezone.now(),
                 form_token=form_token,
             )
-            transaction.on_commit(partial(emails.request_received, booking.pk, base_url=base_url), robust=True)
+            emails.announce(booking, "received", base_url=base_url)
             return booking, True
     except IntegrityError:
         # Two posts of one form at the same moment (no session row to queue on): the unique form token let
@@ -144,7 +144,7 @@ def booking_request_cancel(*, booking: BookingRequest, base_url: str) -> Booking
         _release_place(booking)
         booking.status = BookingStatus.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(partial(emails.request_cancelled, booking.pk, base_url=base_url), robust=True)
+        emails.announce(booking, "cancelled", base_url=base_url)
     return booking
 
 
@@ -168,9 +168,7 @@ def booking_request_confirm(
         booking.status = BookingStatus.CONFIRMED
         _handled(booking, by=by, message=message)
         booking.save(update_fields=["status", "visit_date", "staff_message", "handled_by", "handled_at", "updated_at"])
-        transaction.on_commit(
-            partial(emails.request_decided, booking.pk, base_url=base_url, decision="confirmed"), robust=True
-        )
+        emails.announce(booking, "confirmed", base_url=base_url)
     return booking
 
 
@@ -188,9 +186,7 @@ def booking_request_decline(*, booking: BookingRequest, by: Any, message: str = 
         booking.status = BookingStatus.DECLINED
         _handled(booking, by=by, message=message)
         booking.save(update_fields=["status", "staff_message", "handled_by", "handled_at", "updated_at"])
-        transaction.on_commit(
-            partial(emails.request_decided, booking.pk, base_url=base_url, decision="declined"), robust=True
-        )
+        emails.announce(booking, "declined", base_url=base_url)
     return booking
 
 
@@ -223,7 +219,7 @@ def booking_request_move(
         booking.visit_date = target.date
         _handled(booking, by=by, message=message)
         booking.save(update_fields=["session", "visit_date", "staff_message", "handled_by", "handled_at", "updated_at"])
-        transaction.on_commit(partial(emails.request_moved, booking.pk, base_url=base_url), robust=True)
+        emails.announce(booking, "moved", base_url=base_url)
     return booking
 
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
+from resources.feeds import OfferFeed, feed_paths
 from resources.offers import views
 
 app_name = "offers"
 
 urlpatterns = [
+    # The newest offers, filtered as the list is: ?municipality=<slug>&year=7-9 (a band, or one year).
+    *feed_paths("offers/", OfferFeed, "feed"),
     path("offers/", views.OfferListView.as_view(), name="list"),
     path("offers/<slug:slug>/", views.OfferDetailView.as_view(), name="detail"),
     path("offers/<slug:slug>/request/", views.request_booking, name="request"),

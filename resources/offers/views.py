@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,16 +11,15 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
+from resources import jsonld
 from resources.facets import FacetGroup, SearchListMixin
-from resources.models import BookingRequest, KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
+from resources.models import BookingRequest, KnowledgeArea, OfferSession, SchoolOffer, Subject
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
@@ -36,12 +35,7 @@ from resources.offers.selectors import (
 )
 from resources.ratelimit import over_limit
 from teams.ics import calendar_response
-
-SCHEMA_FORMATS = {
-    OfferFormat.AT_LIBRARY: "https://schema.org/OfflineEventAttendanceMode",
-    OfferFormat.AT_SCHOOL: "https://schema.org/OfflineEventAttendanceMode",
-    OfferFormat.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
-}
+from teams.jsonld import script
 
 
 class OfferListView(SearchListMixin, ListView):
@@ -81,7 +75,18 @@ class OfferListView(SearchListMixin, ListView):
         return offer_facet_links(self.search.facets, self.form, self.request.GET)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+        return super().get_context_data(form=self.form, filtered_feed=self.filtered_feed(), **kwargs)
+
+    def filtered_feed(self) -> dict[str, str] | None:
+        """The feed of the municipality (and school year) the list is filtered by, if it is."""
+        if self.search is None or not (slug := self.form.cleaned_data.get("municipality")):
+            return None
+        query = {"municipality": slug}
+        title = _("New school offers in %(municipality)s") % {"municipality": self.form.municipalities[slug][0]}
+        if (year := self.form.cleaned_data.get("year")) is not None:
+            query["year"] = str(year)
+            title = f"{title}, {dict(self.form.fields['year'].choices)[year]}"  # type: ignore[attr-defined]
+        return {"query": urlencode(query), "title": title}
 
 
 def _offer_page(
@@ -92,7 +97,7 @@ def _offer_page(
         "offer": offer,
         "form": form,
         "sessions": sessions,
-        "json_ld": _events_json_ld(request, offer, sessions),
+        "json_ld": script(jsonld.offer_events(request, offer, sessions)),
     }
     return render(request, "resources/offers/offer_detail.html", context, status=status)
 
@@ -139,55 +144,6 @@ def request_booking(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("offers:booking", token=booking_token(booking))
     return _offer_page(request, offer, form)
-
-
-def _events_json_ld(request: HttpRequest, offer: SchoolOffer, sessions: list[OfferSession]) -> SafeString:
-    """schema.org EducationEvent for each upcoming session, for search engines and other sites."""
-    url = request.build_absolute_uri(offer.get_absolute_url())
-    library = offer.library
-    if offer.format == OfferFormat.ONLINE:
-        location: dict[str, Any] = {"@type": "VirtualLocation", "url": url}
-    else:
-        location = {
-            "@type": "Place",
-            "name": library.name,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": library.street_address,
-                "postalCode": library.postal_code,
-                "addressLocality": library.city or library.municipality,
-                "addressRegion": library.region,
-                "addressCountry": library.country,
-            },
-        }
-    events = [
-        {
-            "@context": "https://schema.org",
-            "@type": "EducationEvent",
-            "name": offer.title,
-            "description": offer.summary,
-            "url": url,
-            "startDate": timezone.localtime(session.starts_at).isoformat(),
-            "endDate": timezone.localtime(session.ends_at).isoformat(),
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": SCHEMA_FORMATS[OfferFormat(offer.format)],
-            "location": location,
-            "inLanguage": offer.language,
-            "educationalLevel": offer.years_label,
-            "organizer": {"@type": "Organization", "name": library.name, "url": library.website or url},
-            "offers": {
-                "@type": "Offer",
-                "price": str(offer.price),
-                "priceCurrency": offer.currency,
-                "availability": "https://schema.org/SoldOut" if session.is_full else "https://schema.org/InStock",
-                "url": url,
-            },
-        }
-        for session in sessions
-    ]
-    # Escaped so that no text in an offer can close the script element.
-    text = json.dumps(events, ensure_ascii=False)
-    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

@@ -45,6 +45,9 @@ class Library(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("teams:library", kwargs={"slug": self.slug})
+
     @property
     def address_lines(self) -> list[str]:
         """The visiting address as it is written on an envelope: street, then postal code and city."""

@@ -104,10 +104,19 @@ def test_search_and_filters_work_without_javascript(live_server, browser, catalo
     context.close()
 
 
+def open_on_a_phone(page: Page, disclosure: str) -> None:
+    """On a phone the header menu and the filters are closed disclosures: open one as a visitor would."""
+    summary = page.locator(f"{disclosure} > summary")
+    if summary.is_visible():
+        summary.click()
+
+
 def test_facets_narrow_the_results(live_server, page: Page, catalogue):
     page.goto(f"{live_server.url}/en/resources/")
+    open_on_a_phone(page, ".facets")
     page.get_by_role("complementary").get_by_role("link", name="Arabic").click()
     expect(page.locator(".card__title")).to_have_text(["تحقق من الأخبار"])
+    open_on_a_phone(page, ".facets")
     expect(page.get_by_role("complementary").get_by_role("link", name="Arabic")).to_have_attribute(
         "aria-current", "true"
     )
@@ -116,6 +125,7 @@ def test_facets_narrow_the_results(live_server, page: Page, catalogue):
 def test_language_switcher_keeps_the_page(live_server, page: Page, catalogue):
     area, _resource = catalogue
     page.goto(f"{live_server.url}/sv/areas/{area.slug}/")
+    open_on_a_phone(page, ".site-menu")
     page.get_by_role("navigation", name=translated("Language", "sv")).get_by_role("link", name="English").click()
     expect(page).to_have_url(f"{live_server.url}/en/areas/{area.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Source criticism")

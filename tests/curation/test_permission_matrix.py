@@ -16,14 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 from taggit.models import Tag
 
 from resources.models import BrokenLink, ProblemKind, ProblemReport, SchoolOffer, Status, Subject, TermGroup
+from resources.offers.emails import booking_email
 from teams.models import Visibility
 from tests.factories import (
     ActivityFactory,
@@ -92,6 +95,12 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "teams.questionnaire": lambda ctx: ctx["assessment"].questionnaire,
     "teams.dimension": lambda ctx: DimensionFactory(questionnaire=ctx["assessment"].questionnaire),
     "teams.assessment": lambda ctx: ctx["assessment"],
+    "procrastinate.procrastinatejob": lambda ctx: ProcrastinateJob.objects.get(
+        pk=booking_email.defer(booking_id=1, event="received", recipient="teacher", base_url="http://testserver")
+    ),
+    "axes.accessattempt": lambda ctx: AccessAttempt.objects.create(
+        username="karin", ip_address="203.0.113.5", user_agent="", failures_since_start=5
+    ),
 }
 
 #                      anonymous, patron, curator A, curator B, lead A, coordinator
@@ -146,6 +155,10 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     "teams.reflection": {**COORDINATORS_ONLY, "history": "LLFGFO"},  # authors write theirs on the staff pages
     "teams.questionnaire": COORDINATORS_ONLY,
     "teams.dimension": COORDINATORS_ONLY,
+    "procrastinate.procrastinatejob": {  # the task queue's jobs: coordinators look, nobody edits
+        "changelist": "LLFFFO", "add": "LLFFFF", "change": "LLFFFO", "delete": "LLFFFF", "history": "LLFFFO",
+    },
+    "axes.accessattempt": {**COORDINATORS_ONLY, "add": "LLFFFF"},  # failed sign-ins are recorded, not added
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}
@@ -169,6 +182,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
         "LLRRRR",
     ),
     "health": (lambda ctx: {}, "OOOOOO"),
+    "media": (lambda ctx: {"path": "resources/2026/no-such-file.pdf"}, "NNNNNN"),
     "home": (lambda ctx: {}, "OOOOOO"),
     "resources:list": (lambda ctx: {}, "OOOOOO"),
     "resources:detail": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
@@ -178,12 +192,28 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "resources:tag": (lambda ctx: {"slug": "no-such-tag"}, "NNNNNN"),
     "teams:list": (lambda ctx: {}, "OOOOOO"),
     "teams:detail": (lambda ctx: {"slug": ctx["team_a"].slug}, "OOOOOO"),
+    "teams:library": (lambda ctx: {"slug": ctx["library_a"].slug}, "OOOOOO"),
     "offers:list": (lambda ctx: {}, "OOOOOO"),
     "offers:detail": (lambda ctx: {"slug": "no-such-offer"}, "NNNNNN"),
     "offers:request": (lambda ctx: {"slug": "no-such-offer"}, "MMMMMM"),  # a form's POST only
     "offers:session-ics": (lambda ctx: {"slug": "no-such-offer", "pk": 1}, "NNNNNN"),
     "offers:booking": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
     "offers:cancel": (lambda ctx: {"token": "not-a-token"}, "NNNNNN"),
+    # Feeds, the sitemap, robots.txt and library pages: the same for everyone (tests/outputs/ checks their content).
+    **{
+        f"{name}-{format}": (kwargs, "OOOOOO")
+        for format in ["atom", "rss"]
+        for name, kwargs in [
+            ("resources:feed", lambda ctx: {}),
+            ("resources:area-feed", lambda ctx: {"slug": KnowledgeAreaFactory().slug}),
+            ("resources:team-feed", lambda ctx: {"slug": ctx["team_a"].slug}),
+            ("resources:library-feed", lambda ctx: {"slug": ctx["library_a"].slug}),
+            ("offers:feed", lambda ctx: {}),
+        ]
+    },
+    "robots": (lambda ctx: {}, "OOOOOO"),
+    "sitemap": (lambda ctx: {}, "OOOOOO"),
+    "sitemap-section": (lambda ctx: {"section": "resources"}, "OOOOOO"),
     # Staff sign-in (django.contrib.auth) and the staff pages: staff only; patrons are refused.
     "login": (lambda ctx: {}, "OOOOOO"),
     "logout": (lambda ctx: {}, "MMMMMM"),  # signing out is a POST
@@ -210,6 +240,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "staff:assessments": (lambda ctx: {}, "LFOOOO"),
     "staff:questionnaire": (lambda ctx: {"slug": ctx["assessment"].questionnaire.slug}, "LFOOOO"),
     "staff:assessment": (lambda ctx: {"pk": ctx["assessment"].pk}, "LFONOO"),  # team A's round
+    "staff:assessment-chart": (lambda ctx: {"pk": ctx["assessment"].pk}, "LFONOO"),  # the same round's chart file
     # Public pages of what staff made public: the ones in ctx are not public.
     "sharing:experience": (lambda ctx: {"slug": ctx["experience"].slug}, "NNNNNN"),
     "sharing:reflection": (lambda ctx: {"pk": ctx["reflection"].pk}, "NNNNNN"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -63,6 +65,31 @@ def test_reports_are_rate_limited(client, settings):
     answers = [client.post(url, {"kind": ProblemKind.OTHER}).status_code for _ in range(3)]
     assert answers == [302, 302, 429]
     assert ProblemReport.objects.count() == 2
+
+
+def test_a_rotating_forged_forwarded_address_does_not_escape_the_report_limit(client, settings):
+    cache.clear()
+    settings.PROBLEM_REPORTS_PER_HOUR = 2
+    url = reverse("resources:report", args=[ResourceFactory().slug])
+    answers = [
+        client.post(url, {"kind": ProblemKind.OTHER}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert answers == [302, 302, 429, 429]
+    assert ProblemReport.objects.count() == 2
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_report_limit(client, settings):
+    cache.clear()
+    settings.PROBLEM_REPORTS_PER_HOUR = 1
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+    url = reverse("resources:report", args=[ResourceFactory().slug])
+
+    def report(forwarded: str) -> int:
+        data = {"kind": ProblemKind.OTHER}
+        return client.post(url, data, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [report("9.9.9.9, 203.0.113.5"), report("8.8.8.8, 203.0.113.5"), report("203.0.113.6")] == [302, 429, 302]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from resources.models import Booking, OfferSession, SchoolOffer, Status, Subject
-from resources.school_years import range_label, scale_label, year_choices, year_label
+from resources.school_years import SCALE, range_label, scale_label, year_choices, year_label
 from tests.factories import (
     BookingRequestFactory,
     KnowledgeAreaFactory,
@@ -22,7 +22,43 @@ from tests.factories import (
     SubjectFactory,
 )
 
-# The shared school-year scale
+# The shared school-year scale, aligned by the pupils' age
+
+# Every year of the scale in every country's words: one row per year (the six-year-olds are 0).
+EVERY_YEAR = [
+    (0, "förskoleklass", "0. klasse", "1. trinn"),
+    (1, "åk 1", "1. klasse", "2. trinn"),
+    (2, "åk 2", "2. klasse", "3. trinn"),
+    (3, "åk 3", "3. klasse", "4. trinn"),
+    (4, "åk 4", "4. klasse", "5. trinn"),
+    (5, "åk 5", "5. klasse", "6. trinn"),
+    (6, "åk 6", "6. klasse", "7. trinn"),
+    (7, "åk 7", "7. klasse", "8. trinn"),
+    (8, "åk 8", "8. klasse", "9. trinn"),
+    (9, "åk 9", "9. klasse", "10. trinn"),
+    (10, "gymnasiet år 1", "10. klasse / 1.g", "vg1"),
+    (11, "gymnasiet år 2", "2.g", "vg2"),
+    (12, "gymnasiet år 3", "3.g", "vg3"),
+]
+
+
+@pytest.mark.parametrize(
+    ("country", "year", "label"),
+    [
+        (country, row[0], row[column])
+        for row in EVERY_YEAR
+        for column, country in enumerate(["SE", "DK", "NO"], start=1)
+    ],
+)
+def test_every_year_has_its_label_in_every_country(country, year, label):
+    assert year_label(country, year) == label
+    assert range_label(country, year, year) == label
+
+
+def test_the_table_covers_the_whole_scale():
+    assert [row[0] for row in EVERY_YEAR] == list(SCALE)
+    assert scale_label(0) == "förskoleklass · 0. klasse · 1. trinn"
+    assert scale_label(9) == "åk 9 · 9. klasse · 10. trinn"
 
 
 @pytest.mark.parametrize(
@@ -30,34 +66,29 @@ from tests.factories import (
     [
         ("SE", 7, 9, "åk 7–9"),
         ("DK", 7, 9, "7.–9. klasse"),
-        ("NO", 8, 10, "8.–10. trinn"),
+        ("NO", 7, 9, "8.–10. trinn"),
+        ("NO", 0, 3, "1.–4. trinn"),
         ("SE", 4, 4, "åk 4"),
         ("SE", 0, 3, "förskoleklass – åk 3"),
         ("DK", 0, 1, "0.–1. klasse"),
+        ("DK", 8, 10, "8.–10. klasse"),
         ("SE", 10, 12, "gymnasiet år 1–3"),
-        ("DK", 11, 13, "1.–3.g"),
-        ("NO", 11, 13, "vg1–vg3"),
+        ("DK", 10, 12, "1.–3.g"),
+        ("NO", 10, 12, "vg1–vg3"),
         ("SE", 8, 10, "åk 8 – gymnasiet år 1"),
-        ("NO", 10, 11, "10. trinn – vg1"),
-        ("DK", 10, 11, "10. klasse – 1.g"),
+        ("NO", 9, 10, "10. trinn – vg1"),
+        ("DK", 9, 11, "9. klasse – 2.g"),
     ],
 )
 def test_school_years_are_labelled_in_each_countrys_words(country, first, last, label):
     assert range_label(country, first, last) == label
 
 
-def test_one_year_reads_alone_and_on_the_shared_scale():
-    assert year_label("SE", 0) == "förskoleklass"
-    assert year_label("NO", 12) == "vg2"
-    assert scale_label(7) == "åk 7 · 7. klasse · 7. trinn"
-    assert scale_label(0) == "förskoleklass · 0. klasse"  # Norway has no year 0
-
-
 def test_year_choices_follow_the_country_then_the_interface_language():
-    assert year_choices(country="NO", language="sv")[0] == (1, "1. trinn")
+    assert year_choices(country="NO", language="sv")[0] == (0, "1. trinn")
     assert year_choices(country=None, language="da")[0] == (0, "0. klasse")
-    assert year_choices(country=None, language="en")[7] == (7, "åk 7 · 7. klasse · 7. trinn")
-    assert len(year_choices(country=None, language="en")) == 14
+    assert year_choices(country=None, language="en")[7] == (7, "åk 7 · 7. klasse · 8. trinn")
+    assert len(year_choices(country=None, language="en")) == 13
 
 
 # Offers
@@ -86,7 +117,7 @@ class TestSchoolOffer:
         ("changes", "constraint"),
         [
             ({"year_from": 9, "year_to": 7}, "resources_offer_years_in_order"),
-            ({"year_to": 14}, "resources_offer_years_in_order"),
+            ({"year_to": 13}, "resources_offer_years_in_order"),
             ({"max_pupils": 0}, "resources_offer_sizes_positive"),
             ({"price": -1}, "resources_offer_sizes_positive"),
             ({"booking": Booking.ON_REQUEST}, "resources_offer_on_request_has_season"),
@@ -104,11 +135,11 @@ class TestSchoolOffer:
     def test_clean_explains_the_rules_beside_the_fields(self):
         norway = LibraryFactory(country="NO")
         offer = SchoolOfferFactory.build(
-            library=norway, year_from=0, year_to=3, booking=Booking.ON_REQUEST, team=LearningTeamFactory()
+            library=norway, year_from=3, year_to=0, booking=Booking.ON_REQUEST, team=LearningTeamFactory()
         )
         with pytest.raises(ValidationError) as error:
             offer.clean()
-        assert set(error.value.message_dict) == {"year_from", "season_start", "team"}
+        assert set(error.value.message_dict) == {"year_to", "season_start", "team"}
 
     def test_queryset_names_the_question(self):
         covering = SchoolOfferFactory(year_from=6, year_to=8)
@@ -161,7 +192,7 @@ class TestBookingRequest:
             BookingRequestFactory(offer=offer, session=None, proposed_dates=dates)
 
     def test_school_year_reads_in_the_librarys_words(self):
-        booking = BookingRequestFactory(offer=SchoolOfferFactory(library=LibraryFactory(country="NO")), school_year=8)
+        booking = BookingRequestFactory(offer=SchoolOfferFactory(library=LibraryFactory(country="NO")), school_year=7)
         assert booking.school_year_label == "8. trinn"
         assert str(booking) == booking.reference
 

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
-from portal.env import env_bool, env_int, env_list
+from portal.env import env_bool, env_int, env_list, env_networks, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -75,6 +77,24 @@ def test_env_helpers_read_and_refuse(monkeypatch):
         env_int("NUMBER", 1)
 
 
+def test_the_site_address_is_read_and_refused(monkeypatch):
+    assert env_url("SITE_URL", "https://delarum.example/") == "https://delarum.example"
+    monkeypatch.setenv("SITE_URL", "delarum.example")
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be the site's address"):
+        env_url("SITE_URL", "https://delarum.example")
+
+
+def test_the_worker_reaches_the_database_of_database_url(db):
+    # Production: DATABASE_URL, here the test database over the embedded server's Unix socket.
+    database = connection.settings_dict
+    password = f":{quote(database['PASSWORD'], safe='')}" if database.get("PASSWORD") else ""
+    port = f":{database['PORT']}" if database.get("PORT") else ""
+    url = f"postgres://{database['USER']}{password}@{quote(database['HOST'], safe='')}{port}/{database['NAME']}"
+    result = manage("procrastinate", "healthchecks", **{**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "Worker App: OK" in result.stdout
+
+
 def test_requests_behind_the_tls_proxy_count_as_secure(settings, client, db):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/sv/areas/").status_code == 301
@@ -101,3 +121,21 @@ def test_security_headers_are_sent(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,2001:db8::/32")
+    assert [str(network) for network in env_networks("TRUSTED_PROXIES")] == [
+        "10.0.0.1/32",
+        "172.16.0.0/12",
+        "2001:db8::/32",
+    ]
+    monkeypatch.delenv("TRUSTED_PROXIES")
+    assert env_networks("TRUSTED_PROXIES") == []
+
+
+def test_a_trusted_proxy_that_is_no_address_fails_loudly():
+    result = manage("check", **PRODUCTION, TRUSTED_PROXIES="10.0.0.1, proxy.internal")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
+    assert "'proxy.internal'" in result.stderr

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from resources.models import KnowledgeArea, Resource, SearchWord, Status, Term, TermGroup
@@ -135,11 +138,31 @@ def test_drafts_are_never_found_nor_suggested(client):
     assert "kvantdator" not in response.content.decode()
 
 
+def test_a_draft_word_is_not_suggested_even_when_its_halves_find_published_resources(client):
+    ResourceFactory(title="Klimaendringer i Arktis", language="nb", status=Status.DRAFT, published_at=None)
+    doc("half", "Klima og hverdag", "nb")
+
+    response = client.get(reverse("resources:list"), {"q": "klimaendrnger"})
+
+    assert response.context["search"].suggestion == ""
+    assert "klimaendringer" not in response.content.decode().lower()
+
+
 def test_a_query_with_no_hits_offers_did_you_mean(client):
     doc("match", "Nybörjarkurs i fotografering", "sv")
     response = client.get(reverse("resources:list"), {"q": "fotogrfring"})
     assert response.context["search"].suggestion == "fotografering"
     assert 'href="?q=fotografering"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["-", "!!!", "...", "*", "🙂", "\ufffd", "'", "&|!", "-- --"])
+@pytest.mark.parametrize("sort", ["", "relevance", "newest", "title"])
+def test_a_query_of_symbols_only_lists_everything_newest_first(client, query, sort):
+    doc("older", "Vävning", published_at=timezone.now() - timedelta(days=2))
+    doc("newer", "Stickning", published_at=timezone.now() - timedelta(days=1))
+
+    # Nothing to rank by: newest first (and by title, "Stickning" before "Vävning").
+    assert found(client, q=query, sort=sort) == ["newer", "older"]
 
 
 def test_facets_count_within_the_current_query(client):

@@ -59,15 +59,24 @@ def test_licences_are_creative_commons_uris():
     ("country", "year", "level"),
     [
         (Country.SWEDEN, 0, 0),
+        (Country.SWEDEN, 1, 1),
         (Country.SWEDEN, 6, 1),
         (Country.SWEDEN, 7, 2),
+        (Country.SWEDEN, 9, 2),
         (Country.SWEDEN, 10, 3),
         (Country.DENMARK, 0, 0),
+        (Country.DENMARK, 1, 1),
+        (Country.DENMARK, 7, 2),
         (Country.DENMARK, 9, 2),
-        (Country.NORWAY, 0, 1),
-        (Country.NORWAY, 7, 1),
-        (Country.NORWAY, 8, 2),
-        (Country.NORWAY, 11, 3),
+        (Country.DENMARK, 10, 3),
+        (Country.DENMARK, 12, 3),
+        (Country.NORWAY, 0, 1),  # 1. trinn is primary school
+        (Country.NORWAY, 1, 1),  # 2. trinn
+        (Country.NORWAY, 6, 1),  # 7. trinn
+        (Country.NORWAY, 7, 2),  # 8. trinn
+        (Country.NORWAY, 9, 2),  # 10. trinn
+        (Country.NORWAY, 10, 3),  # vg1
+        (Country.NORWAY, 12, 3),  # vg3
     ],
 )
 def test_school_years_have_their_isced_level(country, year, level):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -9,7 +11,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from resources.models import Resource, Status
 from teams.models import Activity, Experience, Reflection, Visibility
 from tests.factories import (
     ActivityFactory,
@@ -28,20 +32,23 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_in_and_password_reset(client, curator_a):
+def test_sign_in_and_password_reset(client, curator_a, jobs):
     response = client.post(reverse("login"), {"username": "curator-a", "password": "secret-password"})
     assert response.status_code == 302
     assert response["Location"] == reverse("staff:home")
     client.logout()
     response = client.post(reverse("password_reset"), {"email": curator_a.email})
     assert response.status_code == 302
+    assert mail.outbox == []  # the e-mail is a job, and its link is made only when it is sent
+    assert [job.task_name for job in jobs.all()] == ["teams.emails.password_reset_email"]
+    jobs.run()
     assert len(mail.outbox) == 1
-    assert "/accounts/reset/" in mail.outbox[0].body
+    # The link the worker wrote works: it leads to the form for the new password.
+    link = re.search(r"https?://testserver(/\S+/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    assert client.get(link)["Location"].endswith("/set-password/")
 
 
-def test_study_visit_from_creation_to_all_reflections(
-    client, curator_a, lead_a, team_a, library_b, django_capture_on_commit_callbacks
-):
+def test_study_visit_from_creation_to_all_reflections(client, curator_a, lead_a, team_a, library_b, jobs):
     client.force_login(lead_a)
     response = client.post(
         reverse("staff:activity-create"),
@@ -65,9 +72,9 @@ def test_study_visit_from_creation_to_all_reflections(
     )
     page = client.get(activity.get_absolute_url())
     assert "2 reflektioner saknas" in page.content.decode() or "2 reflections" in page.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("remind_reflections", stdout=StringIO())
-        call_command("remind_reflections", stdout=StringIO())
+    call_command("remind_reflections", stdout=StringIO())
+    call_command("remind_reflections", stdout=StringIO())
+    jobs.run()
     assert sorted(message.to[0] for message in mail.outbox) == sorted([lead_a.email, curator_a.email])
 
     for user in (curator_a, lead_a):
@@ -218,9 +225,12 @@ def test_staff_home_query_budget(client, django_assert_num_queries, curator_a, t
         past = ActivityFactory(team=team_a, past=True)
         ParticipationFactory(activity=past, user=curator_a)
         ExperienceFactory()
+        resource = ResourceFactory(library=curator_a.library, team=team_a, status=Status.IN_REVIEW)
+        Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now() - timedelta(days=8))
     client.force_login(curator_a)
-    # session, user, team ids, teams, upcoming activities, owed reflections, newest entries
-    with django_assert_num_queries(7):
+    # session, user, team ids, teams, upcoming activities, owed reflections, newest entries,
+    # whether they are a coordinator, resources waiting for review (with their library and team)
+    with django_assert_num_queries(9):
         assert client.get(reverse("staff:home")).status_code == 200
 
 

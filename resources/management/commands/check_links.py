@@ -4,11 +4,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from resources.links import CheckSettings, LinkChecker, record_results
+from resources.links import CheckSettings, check_published_links
 from resources.management.progress import progress_bar
-from resources.models import Resource
 from resources.models.catalogue import BROKEN_AFTER_FAILURES
 
 
@@ -40,17 +38,15 @@ class Command(BaseCommand):
             timeout=options["timeout"],
             retries=options["retries"],
         )
-        resources = list(Resource.objects.published().exclude(url="").only("pk", "url", "link_failures").order_by("pk"))
-        urls = list(dict.fromkeys(resource.url for resource in resources))
         started = time.monotonic()
-        checker = LinkChecker(config)
-        results = checker.check_many(urls, workers=options["workers"], progress=progress_bar(self.stdout, len(urls)))
-        summary = record_results(resources, results, checked_at=timezone.now())
+        summary = check_published_links(
+            config=config, workers=options["workers"], progress=lambda total: progress_bar(self.stdout, total)
+        )
         seconds = time.monotonic() - started
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Checked {len(urls)} addresses of {summary.checked} published resources in {seconds:.1f} s: "
+                f"Checked {summary.addresses} addresses of {summary.checked} published resources in {seconds:.1f} s: "
                 f"{summary.ok} work ({summary.redirected} through redirects), {summary.failed} failed; "
                 f"{summary.newly_broken} newly broken, {summary.broken} broken in all."
             )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Import resources from FILE: CSV (UTF-8, a header row) or JSON (a list of objects with the same keys). "
         f"Columns: {', '.join(REQUIRED)} (required); {', '.join(c for c in COLUMNS if c not in REQUIRED)}. "
-        "tags, audiences and areas hold several values separated by semicolons; license is an SPDX id; areas are "
+        "tags, audiences and areas hold several values separated by semicolons; license is an SPDX id or a Creative "
+        "Commons URI; language a BCP 47 tag (nb-NO is read as nb); kind and audiences may be HCRT or LRMI terms "
+        "or common synonyms (lesson plan, app, game, teens), and the report says what each was read as; areas are "
         "knowledge-area slugs. Unknown columns are ignored with a warning. Every row is checked first and each bad "
         "row and field is named; nothing is written unless all rows are valid (or --skip-invalid writes the good "
         "ones). A web address already in the catalogue (ignoring http/https, host case, a trailing slash and "
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             rows, publish=options["publish"], first_row=2, progress=self._progress("Checking", len(rows))
         )
         self._end_progress(len(rows))
+        for mapping in plan.mappings:
+            self.stdout.write(str(mapping))
         for row_error in plan.errors:
             self.stderr.write(str(row_error))
         summary = (

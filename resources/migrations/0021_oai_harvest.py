@@ -146,7 +146,7 @@ DROP FUNCTION resources_resource_harvest_changed();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0018_more_kinds'),
+        ('resources', '0020_school_years_by_age'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         ('teams', '0002_staff_sharing'),
     ]

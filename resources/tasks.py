@@ -1,0 +1,24 @@
+"""The resources' jobs, as the worker finds them: the booking e-mails and the daily link check."""
+
+from __future__ import annotations
+
+import logging
+
+from resources.links import CheckSettings, check_published_links
+from resources.offers import emails  # noqa: F401  (its booking_email job is registered on import)
+from teams.jobs import daily_task
+
+logger = logging.getLogger(__name__)
+
+# Workers for the daily check; LINK_CHECK_PER_HOST and LINK_CHECK_HOST_DELAY keep each host unhurried.
+LINK_CHECK_WORKERS = 16
+
+
+@daily_task(at="02:30")
+def check_links(timestamp: int) -> None:
+    """``manage.py check_links`` with its defaults, every night."""
+    summary = check_published_links(config=CheckSettings.from_settings(), workers=LINK_CHECK_WORKERS)
+    logger.info(
+        "Checked %s addresses of %s published resources: %s work, %s failed, %s newly broken, %s broken in all.",
+        summary.addresses, summary.checked, summary.ok, summary.failed, summary.newly_broken, summary.broken,
+    )  # fmt: skip
