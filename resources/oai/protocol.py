@@ -24,6 +24,11 @@ VERBS = {
 # Verbs whose lists come in pages, resumed with a token (which then is the only argument besides the verb).
 RESUMABLE = {"ListSets", "ListIdentifiers", "ListRecords"}
 TOKEN_SALT = "resources.oai.resumption"
+# The syntax OAI-PMH's schema gives these arguments; a reply must be able to repeat them in <request>.
+SYNTAX = {
+    "metadataPrefix": re.compile(r"[A-Za-z0-9\-_.!~*'()]+"),
+    "set": re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
+}
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
@@ -99,6 +104,9 @@ def parse(query: QueryDict) -> Request:
     missing = sorted(required - set(arguments))
     if missing:
         raise OAIError("badArgument", f"{verb} needs {', '.join(missing)}.")
+    for name, pattern in SYNTAX.items():
+        if name in arguments and not pattern.fullmatch(arguments[name]):
+            raise OAIError("badArgument", f"{clean(arguments[name])!r} is not a {name} (letters, digits, -_.!~*'()).")
     return Request(verb, arguments)
 
 
