@@ -61,12 +61,14 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, then load and faults
+## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, the outputs,
+## an OAI-PMH harvest of everything (Sickle), then load and faults
 bench: bench-data
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
+	$(PY) bench/oai.py
 	DEBUG=1 $(PY) bench/load.py
 
 ## bench-load: only the load test (Locust, 60 s) and the fault run (the database restarted in the middle)

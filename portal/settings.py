@@ -6,8 +6,10 @@ anything else is production, which refuses to start without SECRET_KEY and ALLOW
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -279,6 +281,28 @@ LINK_CHECK_USER_AGENT = "Delarum link checker (+https://delarum.example/)"
 
 # Patrons' problem reports: at most this many per hour from one address.
 PROBLEM_REPORTS_PER_HOUR = env_int("PROBLEM_REPORTS_PER_HOUR", 5)
+
+# OAI-PMH at /oai/ (resources/oai/). The repository identifier names every record (oai:<id>:resource/<pk>);
+# unset, it is the host the request came to.
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "") or ""
+if OAI_REPOSITORY_ID and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", OAI_REPOSITORY_ID):
+    raise ImproperlyConfigured(f"OAI_REPOSITORY_ID must be a domain name (delarum.example), not {OAI_REPOSITORY_ID!r}.")
+# OAI-PMH wants an address whose domain has a dot; development's noreply@localhost has none, so it is replaced by
+# an address in the reserved .invalid domain (RFC 2606) there, while a wrong OAI_ADMIN_EMAIL refuses to start.
+EMAIL_WITH_DOMAIN = re.compile(r"[^@\s]+@([^@\s.]+\.)+[^@\s.]+")
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "") or ""
+if OAI_ADMIN_EMAIL and not EMAIL_WITH_DOMAIN.fullmatch(OAI_ADMIN_EMAIL):
+    raise ImproperlyConfigured(
+        f"OAI_ADMIN_EMAIL must be an e-mail address (oai@delarum.example), not {OAI_ADMIN_EMAIL!r}."
+    )
+if not OAI_ADMIN_EMAIL:
+    OAI_ADMIN_EMAIL = parseaddr(DEFAULT_FROM_EMAIL)[1]
+    if not EMAIL_WITH_DOMAIN.fullmatch(OAI_ADMIN_EMAIL):
+        OAI_ADMIN_EMAIL = "noreply@delarum.invalid"
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
+OAI_TOKEN_HOURS = env_int("OAI_TOKEN_HOURS", 24)
+if OAI_PAGE_SIZE < 1 or OAI_TOKEN_HOURS < 1:
+    raise ImproperlyConfigured("OAI_PAGE_SIZE and OAI_TOKEN_HOURS must be 1 or more.")
 
 LOGGING = {
     "version": 1,

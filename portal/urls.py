@@ -9,6 +9,7 @@ from portal import sitemaps, views
 from portal.media import media
 from resources import embeds
 from resources.api.endpoints import api
+from resources.oai import views as oai
 from teams.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Delarum for library staff")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # The read-only JSON API, its OpenAPI document and docs (no language prefix: ?lang= or Accept-Language).
     path("api/v1/", api.urls),
+    path("oai/", oai.endpoint, name="oai"),
     # Uploaded files, in production too, with headers that keep them from running on the site (portal/media.py).
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media, name="media"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -293,3 +293,39 @@ def kind_from(value: str) -> str | None:
 def audience_from(value: str) -> str | None:
     """One of Delarum's audiences for an import's value (our own, an LRMI role, a common word), or None."""
     return AUDIENCE_SYNONYMS.get(_key(value)) or None
+
+
+# IEEE LOM's own vocabularies (source "LOMv1.0"), for the oai_lom format: 5.2 learningResourceType, where one
+# of its terms fits the kind (HCRT is given beside it for every kind), and 5.5 intendedEndUserRole.
+LOM_SOURCE = "LOMv1.0"
+LOM_RESOURCE_TYPES: dict[str, str] = {
+    Kind.ARTICLE: "narrative text",
+    Kind.EXERCISE: "exercise",
+    Kind.WORKSHEET: "exercise",
+    Kind.ASSESSMENT: "self assessment",
+    Kind.SIMULATION: "simulation",
+    Kind.GUIDE: "narrative text",
+    Kind.EBOOK: "narrative text",
+    Kind.TEXT: "narrative text",
+    Kind.IMAGE: "figure",
+}
+# Patrons learn; teachers teach; library staff use what is made for them to guide patrons.
+LOM_END_USER_ROLES: dict[str, str] = {
+    Audience.CHILDREN: "learner",
+    Audience.YOUTH: "learner",
+    Audience.ADULTS: "learner",
+    Audience.SENIORS: "learner",
+    Audience.NEWCOMERS: "learner",
+    Audience.TEACHERS: "teacher",
+    Audience.LIBRARY_STAFF: "teacher",
+}
+
+
+def lom_resource_type(kind: str) -> str | None:
+    """LOM's learningResourceType value for a kind, or None when LOM has no term that fits."""
+    return LOM_RESOURCE_TYPES.get(kind)
+
+
+def lom_end_user_role(audience: str) -> str:
+    """LOM's intendedEndUserRole value for one of Delarum's audiences."""
+    return LOM_END_USER_ROLES[audience]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0020_school_years_by_age'),
+        ('resources', '0021_oai_harvest'),
     ]
 
     operations = [

@@ -10,6 +10,7 @@ from resources.models.catalogue import (
     Status,
 )
 from resources.models.curation import BrokenLink, ProblemKind, ProblemReport, ReportStatus
+from resources.models.harvest import DeletedRecord
 from resources.models.offers import (
     ACTIVE_STATUSES,
     Booking,
@@ -34,6 +35,7 @@ __all__ = [
     "BookingStatus",
     "BrokenLink",
     "ChoiceArrayField",
+    "DeletedRecord",
     "Kind",
     "KnowledgeArea",
     "OfferFormat",

@@ -303,13 +303,24 @@ class Resource(WrittenInALanguage, models.Model):
     # search filters and counts them without joins; never written by Python.
     area_ids = ArrayField(models.BigIntegerField(), verbose_name=_("knowledge area ids"), default=list, editable=False)
     tag_ids = ArrayField(models.IntegerField(), verbose_name=_("tag ids"), default=list, editable=False)
+    # When the resource last changed for a harvester (OAI-PMH's datestamp): its status or any field the
+    # harvesters receive, including its areas and tags. Kept by database triggers (migration 0021); link
+    # checks, search-vector rewrites and review notes leave it alone. Never written by Python.
+    harvest_changed_at = models.DateTimeField(_("changed for harvesters"), default=timezone.now, editable=False)
 
     objects = ResourceQuerySet.as_manager()
     # Every change, with who made it and the old values; restored from the admin's history page.
     history = HistoricalRecords(
         verbose_name=_("historical resource"),
         m2m_fields=["areas"],
-        excluded_fields=["search_vector", "area_ids", "tag_ids", "updated_at", *LINK_HEALTH_FIELDS],
+        excluded_fields=[
+            "search_vector",
+            "area_ids",
+            "tag_ids",
+            "updated_at",
+            "harvest_changed_at",
+            *LINK_HEALTH_FIELDS,
+        ],
     )
 
     class Meta:
@@ -336,6 +347,12 @@ class Resource(WrittenInALanguage, models.Model):
             *(
                 models.Index(fields=[name], condition=Q(status=Status.PUBLISHED), name=f"resources_published_{name}")
                 for name in ["kind", "language", "license"]
+            ),
+            # OAI-PMH's pages: published resources in datestamp order, resumed after the last one sent.
+            models.Index(
+                fields=["harvest_changed_at", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="resources_harvest_keyset",
             ),
             models.Index(
                 fields=["link_failures"],

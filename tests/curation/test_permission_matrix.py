@@ -229,6 +229,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "robots": (lambda ctx: {}, "OOOOOO"),
     "sitemap": (lambda ctx: {}, "OOOOOO"),
     "sitemap-section": (lambda ctx: {"section": "resources"}, "OOOOOO"),
+    "oai": (lambda ctx: {}, "OOOOOO"),  # OAI-PMH (a badVerb reply here); tests/outputs/test_oai.py checks the rest
     # Staff sign-in (django.contrib.auth) and the staff pages: staff only; patrons are refused.
     "login": (lambda ctx: {}, "OOOOOO"),
     "logout": (lambda ctx: {}, "MMMMMM"),  # signing out is a POST
