@@ -10,6 +10,7 @@ from resources.models.catalogue import (
     Status,
 )
 from resources.models.curation import BrokenLink, ProblemKind, ProblemReport, ReportStatus
+from resources.models.harvest import HarvestedRecord, HarvestSource
 from resources.models.offers import (
     ACTIVE_STATUSES,
     Booking,
@@ -34,6 +35,8 @@ __all__ = [
     "BookingStatus",
     "BrokenLink",
     "ChoiceArrayField",
+    "HarvestSource",
+    "HarvestedRecord",
     "Kind",
     "KnowledgeArea",
     "OfferFormat",
