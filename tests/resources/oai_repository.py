@@ -72,7 +72,7 @@ class Repository:
     def _envelope(self, query: dict[str, str]) -> ET.Element:
         root = ET.Element(f"{{{OAI}}}OAI-PMH")
         ET.SubElement(root, f"{{{OAI}}}responseDate").text = self.now
-        ET.SubElement(root, f"{{{OAI}}}request", {k: v for k, v in query.items()}).text = self.url
+        ET.SubElement(root, f"{{{OAI}}}request", dict(query.items())).text = self.url
         return root
 
     def _error(self, query: dict[str, str], code: str, text: str) -> ET.Element:

@@ -33,7 +33,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "identifier": ["https://oer.example.org/kallkritik"],
                 "creator": ["Ada"],
             },
-        ),  # fmt: skip
+        ),
         FixtureRecord(
             "oai:fx:2",
             "2026-11-02T08:00:00Z",
@@ -45,7 +45,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "identifier": ["hdl:1234/5678"],
                 "relation": ["https://video.example.no/kildekritikk"],
             },
-        ),  # fmt: skip
+        ),
         FixtureRecord(
             "oai:fx:3",
             "2026-11-03T08:00:00Z",
@@ -54,7 +54,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "language": ["sv"],
                 "identifier": ["urn:isbn:9789100000000"],
             },
-        ),  # fmt: skip
+        ),
         FixtureRecord(
             "oai:fx:4",
             "2026-11-04T08:00:00Z",
@@ -63,7 +63,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "language": ["sv"],
                 "identifier": ["http://EXAMPLE.org/existing?utm_source=oai"],
             },
-        ),  # fmt: skip
+        ),
         FixtureRecord(
             "oai:fx:5",
             "2026-11-05T08:00:00Z",
@@ -72,7 +72,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "language": ["tlh"],
                 "identifier": ["https://oer.example.org/klingon"],
             },
-        ),  # fmt: skip
+        ),
         FixtureRecord("oai:fx:6", "2026-11-06T08:00:00Z", broken=True),
         FixtureRecord(
             "oai:fx:7",
@@ -83,7 +83,7 @@ def fixture_records() -> list[FixtureRecord]:
                 "type": ["lesson plan"],
                 "identifier": ["https://oer.example.org/fact-checking"],
             },
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -143,7 +143,9 @@ def test_a_harvest_maps_records_follows_tokens_and_names_what_it_cannot_read(rep
 
     source = HarvestSource.objects.get()
     assert (source.url, source.library.slug, source.last_datestamp) == (repository.url, "malmo", repository.now)
-    assert source.last_run_at is not None and "3 new" in source.last_summary and source.resumption_token == ""
+    assert source.last_run_at is not None
+    assert "3 new" in source.last_summary
+    assert source.resumption_token == ""
 
 
 def test_a_second_run_asks_only_for_what_changed_and_deletions_archive_what_it_created(repository, lead_a, existing):
@@ -185,13 +187,15 @@ def test_a_server_failing_mid_harvest_keeps_whole_pages_and_a_rerun_goes_on(repo
     existing.refresh_from_db()
     assert existing.title == "Existing"
     source = HarvestSource.objects.get()
-    assert source.resumption_token and "HTTP 500" in source.last_summary and source.last_datestamp == ""
+    assert source.resumption_token
+    assert "HTTP 500" in source.last_summary
+    assert source.last_datestamp == ""
 
     repository.fail_on_page = None
     repository.requests.clear()
     out, _err = harvest(repository.url, "--library", "malmo", "--team", "larteam-syd")
 
-    assert [q.get("resumptionToken") for q in repository.list_requests][0] == source.resumption_token
+    assert next(q.get("resumptionToken") for q in repository.list_requests) == source.resumption_token
     assert "4 records in 2 pages: 1 new, 1 updated, 0 archived, 2 not readable." in out
     assert Resource.objects.count() == 4
     assert HarvestedRecord.objects.count() == 4
@@ -216,7 +220,8 @@ def test_all_harvests_the_sources_kept_in_the_admin_and_shows_a_bar_on_a_termina
 
     out, err = harvest("--all", stdout=Terminal())
 
-    assert "Records [" in out and "7/7" in out
+    assert "Records [" in out
+    assert "7/7" in out
     assert "7 records in 3 pages: 4 new, 0 updated" in out
     # Nobody at Dokk1 leads a team, so nobody would review them: they stay drafts, and the report says why.
     assert "New resources stay drafts:" in err
