@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from resources.models import HarvestedRecord, HarvestSource, Resource, Status
+from resources.tasks import harvest_sources
 from tests.factories import ResourceFactory
 from tests.resources.oai_repository import FixtureRecord, Repository, serve
 
@@ -274,3 +276,14 @@ def test_only_leads_may_set_a_source_to_publish(client, curator_a, library_a, te
     response = client.post(reverse("admin:resources_harvestsource_add"), data)
     assert response.status_code == 302
     assert HarvestSource.objects.get().team == team_a
+
+
+def test_the_nightly_job_harvests_every_source(jobs, repository, library_a):
+    HarvestSource.objects.create(url=repository.url, library=library_a)
+
+    harvest_sources.defer(timestamp=int(time.time()))  # what the worker's scheduler does at 03:30
+    jobs.run()
+
+    assert HarvestedRecord.objects.count() == 4
+    assert "4 new" in HarvestSource.objects.get().last_summary
+    assert jobs.all() == []
