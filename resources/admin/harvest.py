@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from resources.models import HarvestSource, Resource
-from teams.access import can_publish
+from resources.admin.imports import check_owners
+from resources.models import HarvestSource
 from teams.admin import ScopedAdmin, VersionedModelForm
 
 
@@ -19,11 +19,8 @@ class HarvestSourceForm(VersionedModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        library, team = cleaned.get("library"), cleaned.get("team")
-        if library and team and not team.libraries.filter(pk=library.pk).exists():
-            self.add_error("team", _("Choose a learning team that the library belongs to."))
-        elif library and cleaned.get("publish") and not can_publish(self.user, Resource(library=library, team=team)):
-            self.add_error("publish", _("Only the team's leads publish; let the harvest send resources for review."))
+        not_lead = _("Only the team's leads publish; let the harvest send resources for review.")
+        check_owners(self, cleaned, user=self.user, not_lead=not_lead)
         return cleaned
 
 
