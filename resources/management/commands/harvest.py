@@ -28,7 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("url", nargs="?", help="The repository's OAI-PMH base URL.")
         parser.add_argument("--library", help="Slug of the library new resources belong to.")
-        parser.add_argument("--set", dest="set_spec", default="", help="Harvest only this set (setSpec).")
+        parser.add_argument(
+            "--set", dest="set_spec", default="", metavar="SPEC", help="Harvest only this set (setSpec)."
+        )
         parser.add_argument("--metadata-prefix", default="oai_dc", help="The record format (default oai_dc).")
         parser.add_argument("--team", help="Slug of the learning team new resources belong to.")
         parser.add_argument("--publish", action="store_true", help="Publish new resources instead of review.")
