@@ -301,6 +301,8 @@ def _check_row(
 class ImportOutcome:
     created: int = 0
     updated: int = 0
+    # Each written row's resource: row number → resource id.
+    resource_ids: dict[int, int] = field(default_factory=dict)
 
 
 def claim_slug(title: str, taken: set[str], *, language: str) -> str:
@@ -366,6 +368,7 @@ def apply_import(
         bulk_update_with_history(changed, Resource, fields, batch_size=BATCH, default_user=user)
         outcome.updated = len(changed)
         targets = [*zip(new_rows, created, strict=True), *((row, existing[row.existing_id]) for row in update_rows)]
+        outcome.resource_ids = {row.row: resource.pk for row, resource in targets}
         _add_areas_and_tags(targets)
         _record_tags([resource for _row, resource in targets], user=user)
     return outcome

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
-from teams.access import can_change, can_publish, reviewers
+from teams.access import OPERATOR, can_change, can_publish, reviewers
 from teams.models import User
 
 # The review's steps, and the statuses each starts from (the admin offers a step only from these).
@@ -29,7 +29,7 @@ STARTS_FROM = {
 
 
 def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
-    resource._history_user = user  # type: ignore[attr-defined]
+    resource._history_user = None if user is OPERATOR else user  # type: ignore[attr-defined]
     resource.save(update_fields=[*fields, "updated_at"])
     return resource
 
@@ -110,7 +110,7 @@ def resource_add_area(*, resource: Resource, area: KnowledgeArea, user: Any) -> 
         raise PermissionDenied
     if resource.areas.filter(pk=area.pk).exists():
         return False
-    resource._history_user = user  # type: ignore[attr-defined]
+    resource._history_user = None if user is OPERATOR else user  # type: ignore[attr-defined]
     resource.areas.add(area)
     return True
 

@@ -1,8 +1,10 @@
-"""The resources' jobs, as the worker finds them: the booking e-mails and the daily link check."""
+"""The resources' jobs, as the worker finds them: the booking e-mails, the daily link check and harvest."""
 
 from __future__ import annotations
 
 import logging
+
+from django.core.management import call_command
 
 from resources.links import CheckSettings, check_published_links
 from resources.offers import emails  # noqa: F401  (its booking_email job is registered on import)
@@ -24,3 +26,9 @@ def check_links(timestamp: int) -> None:
         summary.addresses, summary.checked, summary.ok, summary.failed, summary.newly_broken, summary.broken,
         summary.images,
     )  # fmt: skip
+
+
+@daily_task(at="03:30")
+def harvest_sources(timestamp: int) -> None:
+    """``manage.py harvest --all`` every night: a source that fails makes the job fail, listed in the admin."""
+    call_command("harvest", all=True)

@@ -22,6 +22,8 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
 - School offers: coordinators manage subjects, offers, sessions and booking requests; team leads and
   curators add, change and view offers and their sessions, and view and answer (change) the booking
   requests of their own library.
+- Harvest sources: coordinators and team leads manage the OAI-PMH repositories their library harvests; curators
+  add, change and view them (only leads may set one to publish at once, which ``teams.access`` decides).
 
 Permissions are named by app label and codename, so this module needs no other app's models.
 """
@@ -55,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "schooloffer"): ALL,
         ("resources", "offersession"): ALL,
         ("resources", "bookingrequest"): ALL,
+        ("resources", "harvestsource"): ALL,
         ("taggit", "tag"): ALL,
         ("teams", "activity"): ALL,
         ("teams", "participation"): ALL,
@@ -83,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "schooloffer"): ("add", "change", "view"),
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
+        ("resources", "harvestsource"): ALL,
         ("taggit", "tag"): ("view",),
         ("teams", "activity"): ALL,
         ("teams", "participation"): ALL,
@@ -102,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "schooloffer"): ("add", "change", "view"),
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
+        ("resources", "harvestsource"): ("add", "change", "view"),
         ("taggit", "tag"): ("view",),
         ("teams", "activity"): ("add", "change", "view"),
         ("teams", "participation"): ("add", "change", "view"),

@@ -52,12 +52,22 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        library, team = cleaned.get("library"), cleaned.get("team")
-        if library and team and not team.libraries.filter(pk=library.pk).exists():
-            self.add_error("team", _("Choose a learning team that the library belongs to."))
-        elif library and cleaned.get("publish") and not can_publish(self.user, Resource(library=library, team=team)):
-            self.add_error("publish", _("Only the team's leads publish; import as drafts and send them for review."))
+        check_owners(
+            self,
+            cleaned,
+            user=self.user,
+            not_lead=_("Only the team's leads publish; import as drafts and send them for review."),
+        )
         return cleaned
+
+
+def check_owners(form: forms.BaseForm, cleaned: dict[str, Any], *, user: Any, not_lead: Any) -> None:
+    """The form's errors for a library and team that do not go together, or a ``publish`` its user may not."""
+    library, team = cleaned.get("library"), cleaned.get("team")
+    if library and team and not team.libraries.filter(pk=library.pk).exists():
+        form.add_error("team", _("Choose a learning team that the library belongs to."))
+    elif library and cleaned.get("publish") and not can_publish(user, Resource(library=library, team=team)):
+        form.add_error("publish", not_lead)
 
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024

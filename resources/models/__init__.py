@@ -10,7 +10,7 @@ from resources.models.catalogue import (
     Status,
 )
 from resources.models.curation import BrokenLink, ProblemKind, ProblemReport, ReportStatus
-from resources.models.harvest import DeletedRecord
+from resources.models.harvest import DeletedRecord, HarvestedRecord, HarvestSource
 from resources.models.offers import (
     ACTIVE_STATUSES,
     Booking,
@@ -36,6 +36,8 @@ __all__ = [
     "BrokenLink",
     "ChoiceArrayField",
     "DeletedRecord",
+    "HarvestSource",
+    "HarvestedRecord",
     "Kind",
     "KnowledgeArea",
     "OfferFormat",

@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.urls import reverse
 
-from resources.models import ProblemKind, ProblemReport, Status
+from resources.models import HarvestSource, ProblemKind, ProblemReport, Status
 from teams.access import has_scope, visible_to
 from tests.factories import (
     ActivityFactory,
@@ -157,11 +157,13 @@ def library_b_things(library_b, team_b, curator_b, library_a, team_a, curator_a)
     ReflectionFactory(activity=activity, author=curator_b, saw=f"Jag såg {marker}")
     ExperienceFactory(library=library_b, author=curator_b, title=f"Erfarenhet {marker}")
     AssessmentFactory(team=team_b)
+    HarvestSource.objects.create(url=f"https://{marker}.example.org/oai", library=library_b, team=team_b)
     # Library A's own things, so that a curator of A has something to export and to pick.
     ResourceFactory(library=library_a, team=team_a, status=Status.DRAFT, published_at=None, title="Utkast A")
     ResourceFactory(library=library_a, team=team_a, title="Publicerad A")
     ActivityFactory(team=team_a, title="Studiebesök A")
     ExperienceFactory(library=library_a, author=curator_a, title="Erfarenhet A")
+    HarvestSource.objects.create(url="https://a.example.org/oai", library=library_a, team=team_a)
 
 
 def export_csv(client: Any, model: type[Model]) -> Any:

@@ -25,7 +25,16 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 from taggit.models import Tag
 
-from resources.models import BrokenLink, ProblemKind, ProblemReport, SchoolOffer, Status, Subject, TermGroup
+from resources.models import (
+    BrokenLink,
+    HarvestSource,
+    ProblemKind,
+    ProblemReport,
+    SchoolOffer,
+    Status,
+    Subject,
+    TermGroup,
+)
 from resources.offers.emails import booking_email
 from teams.models import Visibility
 from tests.factories import (
@@ -81,6 +90,9 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "resources.termgroup": lambda ctx: TermGroup.objects.create(concept="delarum matrix test"),
     "resources.resource": lambda ctx: ctx["resource"],
     "resources.brokenlink": lambda ctx: BrokenLink.objects.get(pk=ctx["resource"].pk),
+    "resources.harvestsource": lambda ctx: HarvestSource.objects.create(
+        url="https://oer.example.org/oai", library=ctx["library_a"], team=ctx["team_a"]
+    ),
     "resources.problemreport": lambda ctx: ProblemReport.objects.create(
         resource=ctx["resource"], kind=ProblemKind.BROKEN_LINK, message="Sidan finns inte."
     ),
@@ -138,6 +150,9 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     },
     "resources.brokenlink": {
         "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFFF", "history": "LLOGOO",
+    },
+    "resources.harvestsource": {  # the library's OAI-PMH repositories; leads delete them
+        "changelist": "LLOOOO", "add": "LLOOOO", "change": "LLOGOO", "delete": "LLFFOO", "history": "LLOGOO",
     },
     "resources.problemreport": {
         "changelist": "LLOOOO", "add": "LLFFFF", "change": "LLOGOO", "delete": "LLFFFO", "history": "LLOGOO",

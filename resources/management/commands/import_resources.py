@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from resources.imports import COLUMNS, REQUIRED, ImportFileError, apply_import, plan_import, read_rows
+from resources.management.owners import library_and_team
 from resources.management.progress import progress_bar
-from teams.models import LearningTeam, Library
 
 
 class Command(BaseCommand):
@@ -36,16 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        library = Library.objects.filter(slug=options["library"]).first()
-        if library is None:
-            raise CommandError(f"No library has the slug {options['library']!r}.")
-        team = None
-        if options["team"]:
-            team = LearningTeam.objects.filter(slug=options["team"]).first()
-            if team is None:
-                raise CommandError(f"No learning team has the slug {options['team']!r}.")
-            if not team.libraries.filter(pk=library.pk).exists():
-                raise CommandError(f"The learning team {team.slug!r} does not include the library {library.slug!r}.")
+        library, team = library_and_team(options["library"], options["team"])
         path = Path(options["file"])
         try:
             rows, warnings = read_rows(path.name, path.read_bytes())
