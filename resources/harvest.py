@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from lxml import etree  # type: ignore[import-untyped]  # Sickle parses with it; no stubs installed
+from lxml import etree  # Sickle parses with it
 from sickle import Sickle, oaiexceptions
 from sickle.iterator import OAIResponseIterator
 from sickle.models import Header, Record
