@@ -8,10 +8,13 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from procrastinate.contrib.django.admin import ProcrastinateJobAdmin
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from portal.staff import admin as staff_admin  # noqa: F401  (registers the sharing admins)
 
@@ -63,3 +66,18 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a record of what happened; deleting it is the only change
+
+
+# Procrastinate's job list filters by a PostgreSQL enum: a status the enum does not hold (?status=%) would end
+# in a database error, so it is refused before the query as Django refuses any other wrong filter (?e=1).
+admin.site.unregister(ProcrastinateJob)
+
+
+@admin.register(ProcrastinateJob)
+class JobAdmin(ProcrastinateJobAdmin):
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        statuses = {str(status) for status, _label in ProcrastinateJob._meta.get_field("status").choices or []}
+        for name, values in request.GET.lists():
+            if name.split("__")[0] == "status" and not {v for value in values for v in value.split(",")} <= statuses:
+                raise IncorrectLookupParameters(name)
+        return super().get_changelist_instance(request)

@@ -59,8 +59,11 @@ END
 $$;
 CREATE TRIGGER resources_area_renamed_for_harvest
   AFTER UPDATE OF slug, name, name_da, name_nb, name_en ON resources_knowledgearea
-  FOR EACH ROW WHEN ((OLD.slug, OLD.name, OLD.name_da, OLD.name_nb, OLD.name_en)
-                     IS DISTINCT FROM (NEW.slug, NEW.name, NEW.name_da, NEW.name_nb, NEW.name_en))
+  -- Written out column by column: PostgreSQL expands a row comparison into nested ORs, which pg_dump writes
+  -- back flattened, so a restored copy would not read the same (tests/portal/test_backup.py compares them).
+  FOR EACH ROW WHEN (OLD.slug IS DISTINCT FROM NEW.slug OR OLD.name IS DISTINCT FROM NEW.name
+                     OR OLD.name_da IS DISTINCT FROM NEW.name_da OR OLD.name_nb IS DISTINCT FROM NEW.name_nb
+                     OR OLD.name_en IS DISTINCT FROM NEW.name_en)
   EXECUTE FUNCTION resources_area_renamed_for_harvest();
 CREATE FUNCTION resources_library_renamed_for_harvest() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from resources.models import Term, TermGroup
-from teams.models import Activity, Reflection
+from teams.models import Activity, DimensionFocus, Reflection
 from tests.browser.test_patron_journey import assert_accessible, assert_fits_the_screen
 from tests.factories import (
     ActivityFactory,
@@ -65,7 +65,8 @@ def test_exchange_entry_found_from_another_country_and_self_assessment(live_serv
     team = LearningTeamFactory(name="Læringsteam Aarhus", libraries=[dokk1])
     lars = UserFactory(username="lars", library=dokk1)
     MembershipFactory(team=team, user=lars)
-    statement = StatementFactory(dimension__name="Information literacy")
+    # Information literacy is about the patrons, so a patron guide of its area is recommended.
+    statement = StatementFactory(dimension__name="Information literacy", dimension__focus=DimensionFocus.PATRONS)
     area.dimensions.add(statement.dimension)
     ResourceFactory(title="Granska nyheter", areas=[area])
 

@@ -332,7 +332,8 @@ def test_a_booked_session_keeps_its_time(client, curator, malmo):
     BookingRequestFactory(offer=offer, session=booked)
     client.force_login(curator)
 
-    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-0-starts_at_1": "11:00"}))
+    # 12:15 is no session's time: the factory's 09:00 UTC reads 10:00 or, in summer, 11:00 in Stockholm.
+    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-0-starts_at_1": "12:15"}))
 
     assert response.status_code == 200
     message = gettext(
@@ -341,10 +342,11 @@ def test_a_booked_session_keeps_its_time(client, curator, malmo):
     assert response.context["inline_admin_formsets"][0].formset.errors[0] == {"starts_at": [message]}
     assert OfferSession.objects.get(pk=booked.pk).starts_at == booked.starts_at
 
-    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-1-starts_at_1": "11:00"}))
+    response = client.post(offer_change_url(offer), offer_form(client, offer, **{"sessions-1-starts_at_1": "12:15"}))
 
     assert response.status_code == 302
-    assert timezone.localtime(OfferSession.objects.get(pk=free.pk).starts_at).hour == 11
+    moved = timezone.localtime(OfferSession.objects.get(pk=free.pk).starts_at)
+    assert (moved.hour, moved.minute) == (12, 15)
 
 
 def test_a_curator_cannot_publish_an_offer_a_team_lead_can(client, roles, curator, malmo, team):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from django.core import mail
+from django.urls import reverse
 from procrastinate.contrib.django import procrastinate_app
 
 from resources.tasks import check_links
@@ -59,3 +61,11 @@ def test_the_morning_reminders_go_once_and_not_to_who_has_written_since(jobs, se
     assert [message.to for message in mail.outbox] == [[forgetful.user.email]]
     assert f"https://delarum.example{activity.get_absolute_url()}#reflection" in mail.outbox[0].body
     assert jobs.all() == []
+
+
+@pytest.mark.parametrize("query", ["status=%", "status__exact=%25", "status__in=todo,nonsense"])
+def test_a_job_status_the_queue_does_not_know_is_refused_as_a_wrong_filter(admin_client, query):
+    response = admin_client.get(f"{reverse('admin:procrastinate_procrastinatejob_changelist')}?{query}")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
