@@ -271,7 +271,7 @@ _ARCHIVABLE = list(services.STARTS_FROM["archive"])
 def _plan(page: Page, source: HarvestSource) -> ImportPlan:
     """The import's plan for the page's rows (row numbers are 1, 2, ... in page order), its errors moved to the
     page's bad records; a record harvested before updates its resource even if its address changed."""
-    plan = plan_import(page.rows, publish=source.publish, first_row=1)
+    plan = plan_import(page.rows, publish=source.publish, first_row=1, library_id=source.library_id)
     identifiers = dict(enumerate((header.identifier for header in page.headers), start=1))
     for error in plan.errors:
         element = ELEMENTS.get(error.column, error.column)

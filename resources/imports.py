@@ -196,11 +196,13 @@ def plan_import(
     user: Any = None,
     first_row: int = 2,
     progress: Callable[[int], None] | None = None,
+    library_id: int | None = None,
 ) -> ImportPlan:
     """Check every row; find the resources that rows update. Writes nothing.
 
     ``user`` is the person importing in the admin: a row may only update what they may change, and with
-    ``publish`` only what they may publish.
+    ``publish`` only what they may publish. ``library_id`` (a harvest for a library, with no person) lets a row
+    update only that library's resources.
     ``first_row`` is the number of the first data row in the file (2 in a CSV under its header).
     """
     plan = ImportPlan(total=len(rows))
@@ -223,7 +225,10 @@ def plan_import(
                 existing = Resource(pk=owned[0], library_id=owned[1], team_id=owned[2])
             if key in seen:
                 errors.append(RowError(number, "url", _("the same web address as row %(row)d.") % {"row": seen[key]}))
-            elif existing and user is not None and not can_change(user, existing):
+            elif existing and (
+                (user is not None and not can_change(user, existing))
+                or (library_id is not None and existing.library_id != library_id)
+            ):
                 message = _("already in the catalogue, chosen by %(library)s; ask them to change it.")
                 errors.append(RowError(number, "url", message % {"library": owners.get(existing.library_id, "?")}))
             elif existing and user is not None and publish and not can_publish(user, existing):

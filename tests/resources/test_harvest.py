@@ -207,6 +207,18 @@ def test_a_server_failing_mid_harvest_keeps_whole_pages_and_a_rerun_goes_on(repo
     assert HarvestSource.objects.get().last_datestamp == repository.now
 
 
+def test_a_resource_of_another_library_is_named_and_left_alone(repository, lead_a, existing, library_b):
+    existing.library = library_b
+    existing.save()
+
+    out, _err = harvest(repository.url, "--library", "malmo", "--team", "larteam-syd")
+
+    assert "3 new, 0 updated, 0 archived, 4 not readable." in out  # the fourth: the other library's address
+    existing.refresh_from_db()
+    assert (existing.title, existing.library) == ("Existing", library_b)
+    assert not HarvestedRecord.objects.filter(resource=existing).exists()
+
+
 def test_a_dry_run_reports_and_writes_nothing(repository, lead_a, existing):
     out, err = harvest(repository.url, "--library", "malmo", "--dry-run")
 
