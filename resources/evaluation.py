@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
+from resources import semantic
 from resources.models import KnowledgeArea, Resource, SearchWord, Status
-from resources.search import search, understand
+from resources.search import UnderstoodQuery, search, understand
 from teams.models import Library
 
 JUDGED = Path(__file__).resolve().parent.parent / "tests" / "search"
@@ -21,6 +23,8 @@ JUDGED = Path(__file__).resolve().parent.parent / "tests" / "search"
 # is only ever measured, so the difference between them shows how far the engine fits its own set.
 JUDGED_SETS = {"tuning": JUDGED / "relevance", "held-out": JUDGED / "heldout"}
 CUTOFF = 10
+# The search page fuses the semantic signal with its cached first pages (resources.selectors.CACHED_PAGES).
+FUSED_FROM = 100
 
 
 @dataclass(frozen=True)
@@ -67,19 +71,15 @@ def evaluate(judged_set: Path = JUDGED_SETS["tuning"], *, cross_language: bool =
         with transaction.atomic():
             SearchWord.objects.all().delete()
             ids = _load(corpus)
+            if semantic.enabled():
+                semantic.refresh(ids.values())
             keys_by_id = {pk: key for key, pk in ids.items()}
             per_kind: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
             misses = []
             for item in judged:
                 query = understand(item["query"], cross_language=cross_language)
-                ranked_ids = (
-                    search(Resource.objects.filter(pk__in=ids.values()), query)
-                    .order_by("-rank", "pk")
-                    .values_list("pk", flat=True)[:CUTOFF]
-                    if query
-                    else []
-                )
-                ranked = [keys_by_id[pk] for pk in ranked_ids]
+                collection = Resource.objects.filter(pk__in=ids.values())
+                ranked = [keys_by_id[pk] for pk in _ranked(item["query"], query, collection)]
                 relevant = set(item["relevant"])
                 per_kind[item["kind"]].append(score(ranked, relevant))
                 if missing := sorted(relevant - set(ranked)):
@@ -94,6 +94,16 @@ def evaluate(judged_set: Path = JUDGED_SETS["tuning"], *, cross_language: bool =
     except _Rollback:
         pass
     return report
+
+
+def _ranked(text: str, query: UnderstoodQuery | None, collection: QuerySet[Resource]) -> list[int]:
+    """The first CUTOFF ids, ranked as the search page ranks them: lexically, fused with the semantic signal."""
+    if not query:
+        return []
+    hits = search(collection, query)
+    lexical = list(hits.order_by("-rank", "pk").values_list("pk", flat=True)[:FUSED_FROM])
+    fused, _total = semantic.with_neighbours(text, lexical, total=len(lexical), candidates=collection, hits=hits)
+    return fused[:CUTOFF]
 
 
 def _summarise(scores: list[tuple[float, float, float]]) -> Scores:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from taggit.models import Tag, TaggedItem
 
+from resources import semantic
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSES
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
@@ -376,6 +377,7 @@ def apply_import(
         outcome.resource_ids = {row.row: resource.pk for row, resource in targets}
         _add_areas_and_tags(targets)
         _record_tags([resource for _row, resource in targets], user=user)
+        semantic.embed_later(outcome.resource_ids.values())
     return outcome
 
 

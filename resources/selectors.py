@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from taggit.models import Tag
 
+from resources import semantic
 from resources.forms import Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import Facet, UnderstoodQuery, counted_with_facets, did_you_mean, search, understand
@@ -185,6 +186,10 @@ def _search(
         # Every hit was counted: rank those, found by primary key, rather than match the words a second time.
         results = results.filter(pk__in=counted.ids)
     top_ids = _top_ids(results, newest_ranked=newest_ranked, sort=sort) if total else []
+    if query and sort == Sort.RELEVANCE:
+        top_ids, total = semantic.with_neighbours(
+            data["q"], top_ids, total=total, candidates=filtered_resources(data, areas=areas), hits=results
+        )
     return ResourceSearch(
         top_ids=top_ids,
         total=total,

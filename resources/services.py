@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from resources import semantic
 from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
 from teams.access import OPERATOR, can_change, can_publish, reviewers
 from teams.models import User
@@ -31,6 +32,7 @@ STARTS_FROM = {
 def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
     resource._history_user = None if user is OPERATOR else user  # type: ignore[attr-defined]
     resource.save(update_fields=[*fields, "updated_at"])
+    semantic.embed_later([resource.pk])  # published: embedded; no longer published: its embedding goes
     return resource
 
 

@@ -1,4 +1,5 @@
-"""The resources' jobs, as the worker finds them: the booking e-mails, the daily link check and harvest."""
+"""The resources' jobs, as the worker finds them: the booking e-mails, the embeddings of search, the daily link
+check, harvest and embedding."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from django.core.management import call_command
 
+from resources import semantic  # its embed_resources job is registered on import
 from resources.links import CheckSettings, check_published_links
 from resources.offers import emails  # noqa: F401  (its booking_email job is registered on import)
 from teams.jobs import daily_task
@@ -32,3 +34,10 @@ def check_links(timestamp: int) -> None:
 def harvest_sources(timestamp: int) -> None:
     """``manage.py harvest --all`` every night: a source that fails makes the job fail, listed in the admin."""
     call_command("harvest", all=True)
+
+
+@daily_task(at="04:30")
+def embed_resources(timestamp: int) -> None:
+    """``manage.py embed_resources`` every night, after the harvest: catches any change no job was deferred for."""
+    if semantic.enabled():
+        call_command("embed_resources")

@@ -24,3 +24,5 @@ CSRF_COOKIE_SECURE = False
 WHITENOISE_AUTOREFRESH = True
 # The API's per-address limit counts in the per-process cache across tests; tests of the limit set their own.
 API_RATE_LIMIT = 0
+# The semantic signal costs a query embedding and a lookup per search; only its own tests switch it on.
+SEMANTIC_SEARCH = False

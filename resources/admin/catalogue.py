@@ -14,7 +14,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from resources import services
+from resources import semantic, services
 from resources.admin.imports import ResourceImportMixin
 from resources.models import (
     Audience,
@@ -217,6 +217,7 @@ class ResourceAdmin(SlugFromTitleAdmin, ResourceImportMixin, ScopedAdmin):
         super().save_related(request, form, formsets, change)
         # The save a moment ago wrote this change's line in the history; the tags join it there.
         services.resource_record_tags(resource=form.instance, user=request.user, amend_latest=True)
+        semantic.embed_later([form.instance.pk])
         # The review step comes after everything typed is saved, so it is a separate line in the history.
         resource, user, action = form.instance, request.user, form.workflow_action
         if action == "_submit_for_review":

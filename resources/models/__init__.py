@@ -25,6 +25,7 @@ from resources.models.offers import (
     Subject,
 )
 from resources.models.search import SearchWord, Term, TermGroup, TermLanguage
+from resources.models.semantic import ResourceEmbedding
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -47,6 +48,7 @@ __all__ = [
     "ProblemReport",
     "ReportStatus",
     "Resource",
+    "ResourceEmbedding",
     "ResourceQuerySet",
     "SchoolOffer",
     "SchoolOfferQuerySet",
