@@ -124,12 +124,12 @@ def with_neighbours(
     """
     if not enabled():
         return lexical_ids, total
-    neighbours = nearest_ids(embed_query(text), candidates)
+    neighbours = nearest_ids(embed_query(text), candidates, count=NEIGHBOURS)
     new = set(neighbours).difference(lexical_ids)
     if new and len(lexical_ids) < total:
         # Some of the neighbours may be hits ranked past the first pages.
         new.difference_update(hits.filter(pk__in=new).values_list("pk", flat=True))
-    return fuse(lexical_ids, neighbours), total + len(new)
+    return fuse(lexical_ids, neighbours, k=RRF_K), total + len(new)
 
 
 @dataclass
