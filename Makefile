@@ -62,12 +62,13 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 ## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, the outputs,
-## an OAI-PMH harvest of everything (Sickle), then load and faults
+## what the semantic signal adds to a search, an OAI-PMH harvest of everything (Sickle), then load and faults
 bench: bench-data
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
+	DEBUG=1 $(PY) bench/semantic.py
 	$(PY) bench/oai.py
 	DEBUG=1 $(PY) bench/load.py
 
