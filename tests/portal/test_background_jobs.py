@@ -25,6 +25,7 @@ def test_the_daily_jobs_are_declared_in_code():
     assert schedule == {
         "resources.tasks.check_links": ("30 2 * * *", "periodic"),
         "resources.tasks.harvest_sources": ("30 3 * * *", "periodic"),
+        "resources.tasks.embed_resources": ("30 4 * * *", "periodic"),
         "teams.tasks.remind_reflections": ("0 7 * * *", "periodic"),
     }
 
