@@ -68,7 +68,7 @@ bench: bench-data
 	$(PY) bench/run.py --cold
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
-	DEBUG=1 $(PY) bench/semantic.py
+	SEMANTIC_SEARCH=on DEBUG=1 $(PY) bench/semantic.py
 	$(PY) bench/oai.py
 	DEBUG=1 $(PY) bench/load.py
 

@@ -8,7 +8,7 @@ HNSW index then holds as many vectors as the catalogue has published resources, 
 query's embedding and ``nearest_ids`` over the published resources (as the page without filters asks), and over
 one language (the page with a filter), and prints the median and 95th percentile in milliseconds.
 
-Usage: DEBUG=1 .venv/bin/python bench/semantic.py [--keep]   (after `make bench-data`)
+Usage: SEMANTIC_SEARCH=on DEBUG=1 .venv/bin/python bench/semantic.py [--keep]   (after `make bench-data`)
 """
 
 from __future__ import annotations
