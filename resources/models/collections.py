@@ -126,7 +126,7 @@ class Collection(WrittenInALanguage, models.Model):
     @property
     def library_id(self) -> int | None:
         """The library whose team leads review a personal collection (the owner's); None for a team's."""
-        return self.owner.library_id if self.owner_id and self.owner else None  # type: ignore[union-attr]
+        return self.owner.library_id if self.owner_id and self.owner else None
 
     @property
     def is_listed(self) -> bool:
