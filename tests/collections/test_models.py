@@ -56,3 +56,20 @@ def test_new_items_since_gives_the_published_items_added_later(patron):
     new = CollectionItem.objects.create(collection=collection, offer=SchoolOfferFactory())
     CollectionItem.objects.create(collection=collection, resource=ResourceFactory(status=Status.ARCHIVED))
     assert list(new_items_since(collection, timezone.now() - timedelta(days=1))) == [new]
+
+
+def test_a_public_collection_goes_through_the_resources_review(curator_a, lead_a, team_a, curator_b):
+    from django.core.exceptions import PermissionDenied
+
+    from resources import services
+
+    collection = Collection.objects.create(
+        title="Källkritik åk 8", slug="kallkritik-ak-8", team=team_a, visibility=CollectionVisibility.PUBLIC
+    )
+    services.resource_submit_for_review(resource=collection, user=curator_a)
+    assert not Collection.objects.listed().exists()
+    with pytest.raises(PermissionDenied):
+        services.resource_publish(resource=collection, user=curator_b)
+    services.resource_publish(resource=collection, user=lead_a)
+    assert list(Collection.objects.listed()) == [collection]
+    assert collection.published_at is not None
