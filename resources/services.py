@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resources import semantic
-from resources.models import KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
+from resources.models import Collection, KnowledgeArea, ProblemReport, ReportStatus, Resource, Status
 from teams.access import OPERATOR, can_change, can_publish, reviewers
 from teams.models import User
 
@@ -28,11 +28,15 @@ STARTS_FROM = {
     "archive": {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED},
 }
 
+# What goes through the review: resources, and public collections (the same steps, reviewers and rules).
+Reviewable = Resource | Collection
 
-def _save(resource: Resource, *, user: Any, fields: list[str]) -> Resource:
-    resource._history_user = None if user is OPERATOR else user  # type: ignore[attr-defined]
+
+def _save(resource: Reviewable, *, user: Any, fields: list[str]) -> Reviewable:
+    resource._history_user = None if user is OPERATOR else user  # type: ignore[union-attr]
     resource.save(update_fields=[*fields, "updated_at"])
-    semantic.embed_later([resource.pk])  # published: embedded; no longer published: its embedding goes
+    if isinstance(resource, Resource):
+        semantic.embed_later([resource.pk])  # published: embedded; no longer published: its embedding goes
     return resource
 
 
@@ -55,7 +59,7 @@ def no_reviewer_problem(*, library_id: int | None, team_id: int | None) -> str |
 
 
 @transaction.atomic
-def resource_submit_for_review(*, resource: Resource, user: Any) -> Resource:
+def resource_submit_for_review(*, resource: Reviewable, user: Any) -> Reviewable:
     """Draft → in review. For anyone who may change the resource, when a team lead will review it."""
     if not can_change(user, resource):
         raise PermissionDenied
@@ -68,7 +72,7 @@ def resource_submit_for_review(*, resource: Resource, user: Any) -> Resource:
 
 
 @transaction.atomic
-def resource_publish(*, resource: Resource, user: Any) -> Resource:
+def resource_publish(*, resource: Reviewable, user: Any) -> Reviewable:
     """Draft, in review or archived → published. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied
@@ -81,7 +85,7 @@ def resource_publish(*, resource: Resource, user: Any) -> Resource:
 
 
 @transaction.atomic
-def resource_send_back(*, resource: Resource, user: Any, note: str) -> Resource:
+def resource_send_back(*, resource: Reviewable, user: Any, note: str) -> Reviewable:
     """In review → draft, with a note the curator reads. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied
@@ -95,7 +99,7 @@ def resource_send_back(*, resource: Resource, user: Any, note: str) -> Resource:
 
 
 @transaction.atomic
-def resource_archive(*, resource: Resource, user: Any) -> Resource:
+def resource_archive(*, resource: Reviewable, user: Any) -> Reviewable:
     """Any status → archived: no longer shown to patrons. For the team's leads and coordinators."""
     if not can_publish(user, resource):
         raise PermissionDenied

@@ -9,6 +9,13 @@ from resources.models.catalogue import (
     ResourceQuerySet,
     Status,
 )
+from resources.models.collections import (
+    Collection,
+    CollectionItem,
+    CollectionQuerySet,
+    CollectionVisibility,
+    new_items_since,
+)
 from resources.models.curation import BrokenLink, ProblemKind, ProblemReport, ReportStatus
 from resources.models.harvest import DeletedRecord, HarvestedRecord, HarvestSource
 from resources.models.offers import (
@@ -36,6 +43,10 @@ __all__ = [
     "BookingStatus",
     "BrokenLink",
     "ChoiceArrayField",
+    "Collection",
+    "CollectionItem",
+    "CollectionQuerySet",
+    "CollectionVisibility",
     "DeletedRecord",
     "HarvestSource",
     "HarvestedRecord",
@@ -58,4 +69,5 @@ __all__ = [
     "Term",
     "TermGroup",
     "TermLanguage",
+    "new_items_since",
 ]
