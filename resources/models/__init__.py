@@ -24,7 +24,7 @@ from resources.models.offers import (
     SchoolOfferQuerySet,
     Subject,
 )
-from resources.models.search import SearchWord, Term, TermGroup, TermLanguage
+from resources.models.search import ResourceTerm, SearchWord, Term, TermGroup, TermLanguage
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -47,6 +47,7 @@ __all__ = [
     "ProblemReport",
     "ReportStatus",
     "Resource",
+    "ResourceTerm",
     "ResourceQuerySet",
     "SchoolOffer",
     "SchoolOfferQuerySet",
