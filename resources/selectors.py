@@ -192,7 +192,7 @@ def ranked_items(query: UnderstoodQuery) -> dict[tuple[str, bool], float]:
 def _candidates(queryset: QuerySet[Resource], query: UnderstoodQuery, *, with_filters: bool) -> RawSQL:
     """The ids of the ``RANKED_CANDIDATES`` published resources that rank best for the query, as SQL.
 
-    Per item of the query (a lexeme, or a prefix: *bibliotek:\**), its ``TERM_CANDIDATES`` best resources come in
+    Per item of the query (a lexeme, or a prefix: ``'bibliotek':*``), its ``TERM_CANDIDATES`` best resources come in
     order from an index of ``ResourceTerm`` (each row: the rank that lexeme alone, or as a prefix, gives the
     resource). A resource's rank for the query is the sum of its items' ranks, each counted as much as
     ``ranked_items`` says, times the number of its concepts the resource matches, raised for the query's languages; the best of these are
