@@ -270,8 +270,8 @@ def quantile(figures: list[float], share: float) -> float:
 def measure_ranking(pool: list[dict[str, str]], *, limit: int) -> None:
     from resources.forms import ResourceSearchForm, Sort
     from resources.models import KnowledgeArea
-    from resources.selectors import ORDERINGS, _search, filtered_resources
     from resources.search import search
+    from resources.selectors import ORDERINGS, _search, filtered_resources
 
     areas = list(KnowledgeArea.objects.order_by("name"))
     broad = [params for params in pool if params.get("sort") != "newest"]
@@ -296,9 +296,10 @@ def measure_ranking(pool: list[dict[str, str]], *, limit: int) -> None:
     if agreements:
         shares = [shared for _address, _total, shared in agreements]
         at_least = sum(1 for shared in shares if shared >= 15)
+        possible = AGREEMENT_PAGE * len(shares)
         print(
-            f"  overall: {sum(shares)}/{AGREEMENT_PAGE * len(shares)} ({sum(shares) / (AGREEMENT_PAGE * len(shares)):.0%}),"
-            f" median {statistics.median(shares):.0f}/20, {at_least} of {len(shares)} searches at 15/20 or more"
+            f"  overall: {sum(shares)}/{possible} ({sum(shares) / possible:.0%}), median "
+            f"{statistics.median(shares):.0f}/{AGREEMENT_PAGE}, {at_least} of {len(shares)} searches at 15 or more"
         )
 
 

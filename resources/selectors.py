@@ -54,8 +54,8 @@ FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_id
 # A search with more hits than EXACT_UP_TO is *broad*: its number and facet counts are estimated from a sample of
 # about SAMPLE_ROWS resources. Sorted by relevance, a broad search ranks only the RANKED_CANDIDATES resources that
 # rank best for its lexemes, read best first from ``ResourceTerm`` (see ``_candidates``): TERM_CANDIDATES per lexeme
-# or prefix (with filters, FILTER_WALK times as many are looked at to find those that pass). The work per search then stays about the same however large the
-# catalogue grows (README, "Speed").
+# or prefix (with filters, FILTER_WALK times as many are looked at to find those that pass). The work per search then
+# stays about the same however large the catalogue grows (README, "Speed").
 EXACT_UP_TO = 5000
 SAMPLE_ROWS = 8000
 RANKED_CANDIDATES = 400
@@ -131,9 +131,7 @@ def search_resources(
     if found is None:
         found = _search(data, areas=areas, sort=sort, cross_language=cross_language)
         cache.set(key, found, SEARCH_CACHE_SECONDS)
-    found.results = _results(
-        data, areas=areas, sort=sort, query=found.query, candidates_ranked=found.candidates_ranked
-    )
+    found.results = _results(data, areas=areas, sort=sort, query=found.query, candidates_ranked=found.candidates_ranked)
     return found
 
 
@@ -195,9 +193,9 @@ def _candidates(queryset: QuerySet[Resource], query: UnderstoodQuery, *, with_fi
     Per item of the query (a lexeme, or a prefix: ``'bibliotek':*``), its ``TERM_CANDIDATES`` best resources come in
     order from an index of ``ResourceTerm`` (each row: the rank that lexeme alone, or as a prefix, gives the
     resource). A resource's rank for the query is the sum of its items' ranks, each counted as much as
-    ``ranked_items`` says, times the number of its concepts the resource matches, raised for the query's languages; the best of these are
-    the hits that rank best. Ties are broken by date, as ranking breaks them. The cost depends on the number
-    of lexemes, not of hits.
+    ``ranked_items`` says, times the number of the query's concepts it matches, raised for the query's languages;
+    the best of these are the hits that rank best. Ties are broken by date, as ranking breaks them. The cost depends
+    on the number of lexemes, not of hits.
     """
     factors = ranked_items(query)
     concepts: dict[tuple[str, bool], int] = {}
@@ -268,9 +266,7 @@ def _bounded(results: QuerySet[Resource], candidates: RawSQL) -> QuerySet[Resour
     return results.alias(bounded_rank=bounded_rank).order_by("-bounded_rank", "-published_at", "-pk")
 
 
-def _top_ids(
-    results: QuerySet[Resource], *, candidates: RawSQL | None, sort: str
-) -> list[int]:
+def _top_ids(results: QuerySet[Resource], *, candidates: RawSQL | None, sort: str) -> list[int]:
     """The ids of the first ``CACHED_PAGES`` pages. With ``candidates`` they are all among them, so only the
     candidates are read and ranked."""
     if candidates is not None and sort == Sort.RELEVANCE:
