@@ -22,7 +22,6 @@ project uses, or `--database NAME` on the embedded server (README, "Speed").
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
@@ -43,6 +42,7 @@ from run import (  # noqa: E402
     PYTHON,
     embedded_database_url,
     fetch,
+    run_wrk,
     server_environment,
     start_gunicorn,
     wait_until_up,
@@ -152,9 +152,9 @@ def measure_load(args: argparse.Namespace, env: dict[str, str], pool: list[dict[
             wait_until_up(f"{base}/health/")
             for path in paths[: args.workers * 2]:
                 fetch(base + path)  # the workers' connections open and their code is loaded
-            health = wrk(f"{base}/health/", ROOT / "bench" / "report.lua", args)
+            health = run_wrk(f"{base}/health/", args.connections, args.duration)
             before = load_average()
-            mixed = wrk(base + paths[0], script, args)
+            mixed = run_wrk(base + paths[0], args.connections, args.duration, script)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -185,15 +185,6 @@ request = function()
   return wrk.format("GET", paths[counter])
 end
 """
-
-
-def wrk(url: str, script: Path, args: argparse.Namespace) -> dict[str, float]:
-    output = subprocess.run(
-        ["wrk", f"-t{min(2, args.connections)}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s",
-         "-s", str(script), url],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    return dict(json.loads(output.strip().splitlines()[-1]))
 
 
 # Steps: where a cold search page's time goes, in this process.
