@@ -61,11 +61,13 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
-## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, the outputs,
-## what the semantic signal adds to a search, an OAI-PMH harvest of everything (Sickle), then load and faults
+## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, cold search over a
+## pool of 300 queries with the ranking of broad searches (bench/search_cold.py), the outputs, what the semantic
+## signal adds to a search, an OAI-PMH harvest of everything (Sickle), then load and faults
 bench: bench-data
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
+	$(PY) bench/search_cold.py
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
 	SEMANTIC_SEARCH=on DEBUG=1 $(PY) bench/semantic.py
@@ -81,7 +83,7 @@ bench-data: $(VENV)/.installed-bench
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk redis-server)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	@missing=$$(DEBUG=1 $(PY) manage.py shell -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
+	@missing=$$(DEBUG=1 $(PY) manage.py shell --no-imports -c "from resources.models import Resource; print(max(0, $(BENCH_RESOURCES) - Resource.objects.count()))"); \
 	if [ "$$missing" -gt 0 ]; then DEBUG=1 $(PY) manage.py generate_bulk --resources $$missing; fi
 
 clean: stop

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,12 +12,23 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
 from resources import semantic
 from resources.forms import Sort
 from resources.models import KnowledgeArea, Resource, Status
-from resources.search import Facet, UnderstoodQuery, counted_with_facets, did_you_mean, search, understand
+from resources.search import (
+    HALF_WEIGHT,
+    LANGUAGE_BOOST,
+    TYPED_BOOST,
+    Facet,
+    UnderstoodQuery,
+    counted_with_facets,
+    did_you_mean,
+    search,
+    understand,
+)
 
 # Areas and tags are counted from the ids each resource keeps on its row (migration 0014): no joins.
 RESOURCE_FACETS = [
@@ -41,14 +53,15 @@ RESOURCE_FACETS = [
 ]  # fmt: skip
 FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_ids"]
 # A search with more hits than EXACT_UP_TO is *broad*: its number and facet counts are estimated from a sample of
-# about SAMPLE_ROWS resources. Sorted by relevance, a broad search whose hits are a large share of the catalogue
-# ranks only its newest RANKED_CANDIDATES hits (see ``ranks_newest_only``). The work per search then stays about
-# the same however large the catalogue grows (README, "Speed").
+# about SAMPLE_ROWS resources. Sorted by relevance, a broad search ranks only the RANKED_CANDIDATES resources that
+# rank best for its lexemes, read best first from ``ResourceTerm`` (see ``_candidates``): TERM_CANDIDATES per lexeme
+# or prefix (with filters, FILTER_WALK times as many are looked at to find those that pass). The work per search then
+# stays about the same however large the catalogue grows (README, "Speed").
 EXACT_UP_TO = 5000
 SAMPLE_ROWS = 8000
-RANKED_CANDIDATES = 2000
-# Ranking a hit costs about this many times as much as looking at a resource while walking the catalogue newest first.
-RANK_COST = 4
+RANKED_CANDIDATES = 400
+TERM_CANDIDATES = 200
+FILTER_WALK = 5
 PAGE_SIZE = 20
 # The first pages of a search are kept, in order, with its facet counts; later pages are read live.
 CACHED_PAGES = 5
@@ -70,8 +83,8 @@ class ResourceSearch:
     facet counts, and the understood query. Cached under the catalogue version (see ``search_resources``).
 
     ``estimated``: the number and the facet counts are estimates (a broad search, see ``EXACT_UP_TO``).
-    ``newest_ranked``: sorted by relevance, the results are the newest ``RANKED_CANDIDATES`` hits, best first,
-    then the others, newest first (see ``ranks_newest_only``).
+    ``candidates_ranked``: sorted by relevance, the results are the ``RANKED_CANDIDATES`` hits that rank best for
+    the query's lexemes, best first, then the others, newest first (see ``_candidates``).
     """
 
     top_ids: list[int]
@@ -80,7 +93,7 @@ class ResourceSearch:
     query: UnderstoodQuery | None = None
     suggestion: str = ""
     estimated: bool = False
-    newest_ranked: bool = False
+    candidates_ranked: bool = False
     # Rebuilt on every request (never cached): pages past the cached ones read from it.
     results: QuerySet[Resource] | None = field(default=None, compare=False)
 
@@ -119,7 +132,7 @@ def search_resources(
     if found is None:
         found = _search(data, areas=areas, sort=sort, cross_language=cross_language)
         cache.set(key, found, SEARCH_CACHE_SECONDS)
-    found.results = _results(data, areas=areas, sort=sort, query=found.query, newest_ranked=found.newest_ranked)
+    found.results = _results(data, areas=areas, sort=sort, query=found.query, candidates_ranked=found.candidates_ranked)
     return found
 
 
@@ -129,42 +142,136 @@ def _results(
     areas: dict[str, KnowledgeArea],
     sort: str,
     query: UnderstoodQuery | None,
-    newest_ranked: bool = False,
+    candidates_ranked: bool = False,
 ) -> QuerySet[Resource]:
-    """The ordered results; with ``newest_ranked``, only the newest hits are ranked (see ``_bounded``)."""
+    """The ordered results; with ``candidates_ranked``, only the best candidates are ranked (see ``_bounded``)."""
     queryset = filtered_resources(data, areas=areas)
     if not query:
         # No words to rank by (none typed, or only symbols: "-", "!!!"): the newest first.
         return queryset.order_by(*ORDERINGS[Sort.NEWEST if sort == Sort.RELEVANCE else sort])
-    queryset = search(queryset, query)
-    if newest_ranked and sort == Sort.RELEVANCE:
-        return _bounded(queryset)
-    return queryset.order_by(*ORDERINGS[sort])
+    results = search(queryset, query)
+    if candidates_ranked and sort == Sort.RELEVANCE:
+        return _bounded(results, _candidates(queryset, query, with_filters=has_filters(data)))
+    return results.order_by(*ORDERINGS[sort])
 
 
-def _candidates(results: QuerySet[Resource]) -> QuerySet[Resource, Any]:
-    """The ids of a broad search's newest hits, found from the (status, published) index."""
-    return results.order_by("-published_at", "-pk").values("pk")[:RANKED_CANDIDATES]
+# A lexeme in tsquery text ('bibliotek', 'o''neill'), and whether it matches as a prefix (:*).
+LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)'(:\*)?")
 
 
-def _bounded(results: QuerySet[Resource]) -> QuerySet[Resource]:
-    """A broad search's results: its newest ``RANKED_CANDIDATES`` hits by rank, then the others newest first.
-
-    Ranking every hit of a word found in a third of the catalogue costs a few microseconds per hit; the newest
-    hits ranked alone cost the same however large the catalogue is. Ties in rank were already broken by date,
-    so the first pages differ from ranking everything only where an older hit outranks the newest ones.
-    """
-    bounded_rank = Case(
-        When(pk__in=_candidates(results), then=F("rank")), default=Value(-1.0), output_field=FloatField()
+def items_of(expression: str) -> list[tuple[str, bool]]:
+    """The distinct (lexeme, prefix) items of tsquery text, as ``ts_rank`` counts them."""
+    items = (
+        (re.sub(r"\\(.)", r"\1", match.group(1).replace("''", "'")), bool(match.group(2)))
+        for match in LEXEME.finditer(expression)
     )
+    return list(dict.fromkeys(items))
+
+
+def ranked_items(query: UnderstoodQuery) -> dict[tuple[str, bool], float]:
+    """How much a resource's rank for each item of the query (a lexeme, or a prefix) counts in its rank for the
+    whole query, as ``resources.search.search`` adds the ranks up: ``ts_rank`` of an OR query is the sum of its
+    items' ranks divided by their number; the words as typed count TYPED_BOOST more, halves HALF_WEIGHT. Halves
+    alone are left out: they rank below whole words."""
+    whole = query.expression(halves=False)
+    parts = [(whole, 1.0)]
+    if (typed := query.expression(typed_only=True)) != whole:
+        parts.append((typed, TYPED_BOOST))
+    if (with_halves := query.expression()) != whole:
+        parts.append((with_halves, HALF_WEIGHT))
+    factors = dict.fromkeys(items_of(whole), 0.0)
+    for expression, weight in parts:
+        items = items_of(expression)
+        for item in items:
+            if item in factors:
+                factors[item] += weight / len(items)
+    return factors
+
+
+def _candidates(queryset: QuerySet[Resource], query: UnderstoodQuery, *, with_filters: bool) -> RawSQL:
+    """The ids of the ``RANKED_CANDIDATES`` published resources that rank best for the query, as SQL.
+
+    Per item of the query (a lexeme, or a prefix: ``'bibliotek':*``), its ``TERM_CANDIDATES`` best resources come in
+    order from an index of ``ResourceTerm`` (each row: the rank that lexeme alone, or as a prefix, gives the
+    resource). A resource's rank for the query is the sum of its items' ranks, each counted as much as
+    ``ranked_items`` says, times the number of the query's concepts it matches, raised for the query's languages;
+    the best of these are the hits that rank best. Ties are broken by date, as ranking breaks them. The cost depends
+    on the number of lexemes, not of hits.
+    """
+    factors = ranked_items(query)
+    concepts: dict[tuple[str, bool], int] = {}
+    for index, concept in enumerate(query.concepts):
+        for item in items_of(concept.expression(halves=False)):
+            concepts.setdefault(item, index)
+    walk = TERM_CANDIDATES
+    condition, condition_params = "", ()
+    if with_filters:
+        # Only resources the filters keep: a lexeme's best are looked at in order, FILTER_WALK times as many.
+        walk *= FILTER_WALK
+        passes = queryset.filter(pk=RawSQL("term.resource_id", ())).values("pk")
+        sql, condition_params = passes.query.sql_with_params()
+        condition = f"WHERE EXISTS ({sql})"
+    boost = 1 + LANGUAGE_BOOST / max(len(query.concepts), 1)
+    lists = []
+    for column in ["weight", "prefix_weight"]:
+        lists.append(f"""
+            SELECT term.resource_id, term.{column} * items.factor AS weight, term.published_at, term.language,
+                   items.concept
+              FROM items CROSS JOIN LATERAL (
+                  SELECT term.* FROM (
+                      SELECT resource_id, {column}, published_at, language FROM resources_resourceterm
+                       WHERE lexeme = items.item
+                       ORDER BY {column} DESC, published_at DESC, resource_id DESC LIMIT %s) AS term
+                   {condition}
+                   LIMIT %s
+              ) AS term
+             WHERE items.prefix = {column == "prefix_weight"}""")
+    sql = f"""
+        WITH items(item, prefix, factor, concept) AS (
+            SELECT * FROM unnest(%s::text[], %s::bool[], %s::float8[], %s::int[])
+        ),
+        best AS (
+            -- Matching more of the concepts counts for more, as in ``search``.
+            SELECT resource_id,
+                   sum(weight) * CASE WHEN %s THEN count(DISTINCT concept) ELSE 1 END
+                   * CASE WHEN min(language) = ANY(%s::text[]) THEN %s ELSE 1 END AS weight,
+                   max(published_at) AS published_at
+              FROM ({" UNION ALL ".join(lists)}) AS listed
+             GROUP BY resource_id
+        )
+        SELECT resource_id FROM best ORDER BY weight DESC, published_at DESC, resource_id DESC LIMIT %s
+    """
+    per_list = [walk, *condition_params, TERM_CANDIDATES]
+    params = [
+        [item for item, _prefix in factors],
+        [prefix for _item, prefix in factors],
+        list(factors.values()),
+        [concepts.get(item, 0) for item in factors],
+        len(query.concepts) > 1,
+        list(query.languages),
+        boost,
+        *per_list,
+        *per_list,
+        RANKED_CANDIDATES,
+    ]
+    return RawSQL(sql, params)
+
+
+def _bounded(results: QuerySet[Resource], candidates: RawSQL) -> QuerySet[Resource]:
+    """A broad search's results: its best ``candidates`` by rank, then the others newest first.
+
+    The first pages are the candidates ranked in full, so they differ from ranking every hit only where a hit the
+    candidates miss would outrank them; the pages past them are rarely read.
+    """
+    bounded_rank = Case(When(pk__in=candidates, then=F("rank")), default=Value(-1.0), output_field=FloatField())
     return results.alias(bounded_rank=bounded_rank).order_by("-bounded_rank", "-published_at", "-pk")
 
 
-def _top_ids(results: QuerySet[Resource], *, newest_ranked: bool, sort: str) -> list[int]:
-    """The ids of the first ``CACHED_PAGES`` pages. With ``newest_ranked`` they are all among the ranked candidates,
-    so only the candidates are read and ranked."""
-    if newest_ranked and sort == Sort.RELEVANCE:
-        results = results.filter(pk__in=_candidates(results)).order_by(*ORDERINGS[sort])
+def _top_ids(results: QuerySet[Resource], *, candidates: RawSQL | None, sort: str) -> list[int]:
+    """The ids of the first ``CACHED_PAGES`` pages. With ``candidates`` they are all among them, so only the
+    candidates are read and ranked."""
+    if candidates is not None and sort == Sort.RELEVANCE:
+        results = results.filter(pk__in=candidates).order_by(*ORDERINGS[sort])
     return list(results.values_list("pk", flat=True)[: CACHED_PAGES * PAGE_SIZE])
 
 
@@ -181,11 +288,15 @@ def _search(
     if query:
         published = Resource.objects.published()
         suggestion = did_you_mean(published, data["q"], query, found=bool(total), cross_language=cross_language)
-    newest_ranked = bool(query) and ranks_newest_only(total, counted.population)
+    # Every hit was counted: rank those, found by primary key, rather than match the words a second time.
+    # Too many to count: rank the best candidates for the words (``_candidates``).
+    candidates = None
     if query and counted.ids is not None:
-        # Every hit was counted: rank those, found by primary key, rather than match the words a second time.
         results = results.filter(pk__in=counted.ids)
-    top_ids = _top_ids(results, newest_ranked=newest_ranked, sort=sort) if total else []
+    elif query:
+        filtered = filtered_resources(data, areas=areas)
+        candidates = _candidates(filtered, query, with_filters=has_filters(data))
+    top_ids = _top_ids(results, candidates=candidates, sort=sort) if total else []
     if query and sort == Sort.RELEVANCE:
         top_ids, total = semantic.with_neighbours(
             data["q"], top_ids, total=total, candidates=filtered_resources(data, areas=areas), hits=results
@@ -197,19 +308,8 @@ def _search(
         query=query,
         suggestion=suggestion,
         estimated=counted.estimated,
-        newest_ranked=newest_ranked,
+        candidates_ranked=candidates is not None,
     )
-
-
-def ranks_newest_only(total: int, population: int) -> bool:
-    """Whether a search should rank only its newest ``RANKED_CANDIDATES`` hits rather than all ``total`` of them.
-
-    Only for broad searches, and only when that costs less: walking the ``population`` resources newest first
-    meets the candidates after about RANKED_CANDIDATES * population / total resources, while ranking every hit
-    costs about RANK_COST * total. A word in a tenth of a million resources is ranked over its newest hits; a
-    rarer combination of words and filters is ranked in full.
-    """
-    return total > EXACT_UP_TO and RANKED_CANDIDATES * population < RANK_COST * total * total
 
 
 ORDERINGS = {
@@ -217,6 +317,13 @@ ORDERINGS = {
     Sort.NEWEST: ["-published_at", "-pk"],
     Sort.TITLE: ["title", "pk"],
 }
+
+
+FILTERS = ["area", "kind", "language", "license", "audience", "tag"]
+
+
+def has_filters(data: dict[str, Any]) -> bool:
+    return any(data.get(name) for name in FILTERS)
 
 
 def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea]) -> QuerySet[Resource]:

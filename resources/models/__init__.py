@@ -31,7 +31,7 @@ from resources.models.offers import (
     SchoolOfferQuerySet,
     Subject,
 )
-from resources.models.search import SearchWord, Term, TermGroup, TermLanguage
+from resources.models.search import ResourceTerm, SearchWord, Term, TermGroup, TermLanguage
 from resources.models.semantic import ResourceEmbedding
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "Resource",
     "ResourceEmbedding",
     "ResourceQuerySet",
+    "ResourceTerm",
     "SchoolOffer",
     "SchoolOfferQuerySet",
     "SearchWord",

@@ -81,3 +81,35 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ResourceTerm(models.Model):
+    """One lexeme of a published resource's title, tags, knowledge areas or summary, with the rank that lexeme
+    alone gives the resource: per lexeme, the resources that rank best for it, read from an index in order.
+
+    Kept by database triggers on the resources (migration ``resources.0026``), never written from Python. A broad
+    search ranks the best of these for its words rather than every hit (``resources.selectors``).
+    """
+
+    lexeme = models.TextField(db_collation="C")
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    weight = models.FloatField()
+    # The rank of the lexeme as a prefix (*bibliotek:\**: every lexeme it begins, as a query's long words match).
+    prefix_weight = models.FloatField()
+    published_at = models.DateTimeField(null=True)
+    # The resource's language: a search written in it ranks the resource higher.
+    language = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["lexeme", "-weight"]
+        indexes = [
+            models.Index(fields=["lexeme", "-weight", "-published_at", "-resource"], name="resources_term_best_first"),
+            models.Index(
+                fields=["lexeme", "-prefix_weight", "-published_at", "-resource"], name="resources_term_best_prefixed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} ({self.resource_id}: {self.weight:.3f})"

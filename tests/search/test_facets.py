@@ -89,8 +89,7 @@ class TestBroadSearches:
     def small_limits(self, monkeypatch):
         monkeypatch.setattr(selectors, "EXACT_UP_TO", 3)
         monkeypatch.setattr(selectors, "RANKED_CANDIDATES", 4)
-        # However few rows the test table has, ranking the newest hits only is the cheaper way here.
-        monkeypatch.setattr(selectors, "RANK_COST", 10_000)
+        monkeypatch.setattr(selectors, "TERM_CANDIDATES", 4)
 
     @pytest.fixture
     def weaving(self):
@@ -112,29 +111,38 @@ class TestBroadSearches:
         assert "(cirka 6)" in content
         assert "uppskattade utifrån ett urval" in content
 
-    def test_the_newest_hits_are_ranked_and_the_others_follow_newest_first(self, client, weaving):
+    def test_the_best_candidates_are_ranked_first_whatever_their_age_and_the_others_follow_newest_first(
+        self, client, weaving
+    ):
         ResourceFactory(slug="older-plain", title="Kurs", summary="Om vävning")
 
-        results = found(client, q="vävning")
-
-        assert results[:4] == ["newer-0", "newer-1", "newer-2", "newer-3"]
-        assert results[4:] == ["newer-4", "oldest", "older-plain"]
-
-    def test_the_query_count_stays_the_same(self, client, weaving, django_assert_num_queries):
-        # As for any search: 1 areas for the form, 2 catalogue version, 3 understanding the words, 4 the planner's
-        # guess of the hits, 5 count and facets, 6 ids of the first pages, 7 this page's resources with library,
-        # 8 their areas, 9 snippets
-        with django_assert_num_queries(9):
-            client.get(reverse("resources:list"), {"q": "vävning", "area": "crafts", "kind": "course"})
-
-    def test_a_broad_search_with_a_small_share_of_the_catalogue_is_ranked_in_full(self, client, weaving, monkeypatch):
-        monkeypatch.setattr(selectors, "RANK_COST", 0)
-
         response = client.get(reverse("resources:list"), {"q": "vävning"})
+        results = [resource.slug for resource in response.context["resources"]]
 
-        assert response.context["search"].estimated
-        assert not response.context["search"].newest_ranked
-        assert response.context["resources"][0].slug == "oldest"
+        assert response.context["search"].candidates_ranked
+        # Four candidates, the best for the word: the oldest has it in its title, the shortest record next; the
+        # others tie, newest first.
+        assert results[:4] == ["oldest", "older-plain", "newer-0", "newer-1"]
+        assert results[4:] == ["newer-2", "newer-3", "newer-4"]
+
+    def test_with_filters_the_candidates_are_those_the_filters_keep(self, client, weaving):
+        ResourceFactory(slug="oldest-video", title="Vävning", summary="Vävning", kind="video")
+
+        results = found(client, q="vävning", kind="video")
+
+        assert results == ["oldest-video"]
+
+    @pytest.mark.parametrize("newer", [5, 25])
+    def test_the_query_count_stays_the_same(self, client, newer, django_assert_num_queries):
+        area = KnowledgeAreaFactory(slug="crafts")
+        for n in range(newer):
+            ResourceFactory(slug=f"newer-{n}", title=f"Kurs {n}", summary="Om vävning", areas=[area])
+        # As for any search: 1 areas for the form, 2 catalogue version, 3 understanding the words, 4 the planner's
+        # guess of the hits, 5 count and facets, 6 ids of the first pages (the candidates, ranked), 7 this page's
+        # resources with library, 8 their areas, 9 snippets
+        with django_assert_num_queries(9):
+            response = client.get(reverse("resources:list"), {"q": "vävning", "area": "crafts", "kind": "course"})
+        assert response.context["search"].candidates_ranked
 
     def test_a_search_the_planner_expects_to_be_broad_is_estimated_from_the_sample(self, client, weaving, monkeypatch):
         monkeypatch.setattr(search, "planned_rows", lambda sql, params: 1_000_000)
@@ -169,13 +177,3 @@ class TestBroadSearches:
 )
 def test_an_estimate_is_rounded_to_two_significant_figures(number, shown):
     assert about(number) == shown
-
-
-@pytest.mark.parametrize(
-    ("total", "population", "newest_only"),
-    [(2000, 1_000_000, False), (20_000, 1_000_000, False), (30_000, 1_000_000, True), (8000, 100_000, True)],
-)
-def test_only_searches_finding_a_large_share_of_the_catalogue_rank_their_newest_hits_only(
-    total, population, newest_only
-):
-    assert selectors.ranks_newest_only(total, population) is newest_only
