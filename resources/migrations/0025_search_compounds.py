@@ -1,0 +1,56 @@
+"""Typos with two edits, missing or other diacritics, and swapped letters (see ``resources.search``).
+
+- ``fuzzystrmatch`` gives ``levenshtein``;
+- ``resources_search_fold(word)`` spells a word without diacritics, as typed on a keyboard without them
+  (*källkritik*, *kaellkritik* and *kallkritik* all fold to *kallkritik*; Danish *aa* is *å*);
+- ``resources_search_edits(a, b)`` counts the edits between two folded words, a swap of neighbours as one;
+- a trigram index on the folded vocabulary finds the candidates in one index scan.
+
+Also seeds the term groups added to ``resources/data/search_terms.json`` since migration 0004 (words of language
+learning: beginner, course), adding only groups whose concept is not there.
+"""
+
+import importlib
+
+from django.db import migrations
+
+seed_terms = importlib.import_module("resources.migrations.0004_seed_search_terms")
+
+FUNCTIONS = r"""
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
+
+CREATE FUNCTION resources_search_fold(word text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT translate(replace(replace(replace(lower(word), 'aa', 'a'), 'ae', 'a'), 'oe', 'o'),
+                   'åäæøöéèüáà', 'aaaooeeuaa')
+$$;
+
+CREATE FUNCTION resources_search_edits(typed text, word text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+  SELECT CASE
+    WHEN length(typed) = length(word) AND levenshtein(typed, word) = 2 AND EXISTS (
+        SELECT 1 FROM generate_series(1, length(typed) - 1) AS i
+         WHERE left(typed, i - 1) || substr(typed, i + 1, 1) || substr(typed, i, 1) || substr(typed, i + 2) = word
+    ) THEN 1
+    ELSE levenshtein(typed, word)
+  END
+$$;
+
+CREATE INDEX resources_searchword_fold_trgm ON resources_searchword
+ USING gin (resources_search_fold(word) gin_trgm_ops);
+"""
+
+DROP = """
+DROP INDEX IF EXISTS resources_searchword_fold_trgm;
+DROP FUNCTION IF EXISTS resources_search_edits(text, text);
+DROP FUNCTION IF EXISTS resources_search_fold(text);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("resources", "0023_harvest_sources")]
+
+    operations = [
+        migrations.RunSQL(FUNCTIONS, DROP),
+        migrations.RunPython(seed_terms.seed, migrations.RunPython.noop),
+    ]
