@@ -60,10 +60,10 @@ LANGUAGE_BOOST = 0.6
 TELLING_LANGUAGES = 2
 # Letters and endings that only some of the languages write: "ä", "-erne", "-arna".
 SPELLINGS = [
-    (re.compile(r"[äö]"), frozenset({"sv"})),
+    (re.compile(r"[äö]"), {"sv"}),
     (re.compile(r"[æø]"), {"da", "nb", "nn"}),
-    (re.compile(r"(?:arna|orna|erna)$"), frozenset({"sv"})),
-    (re.compile(r"erne$"), frozenset({"da"})),
+    (re.compile(r"(?:arna|orna|erna)$"), {"sv"}),
+    (re.compile(r"erne$"), {"da"}),
     (re.compile(r"(?:ane|ene)$"), {"nb", "nn", "da"}),
 ]
 # Typed words this long may be two edits from what was meant (shorter ones one); a swap of neighbours is one edit.
@@ -224,7 +224,7 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
             concepts.append(Concept(pair, tuple(dict.fromkeys(alternatives)), found.lexemes))
             skip_next = True
             continue
-        alternatives = [*equivalents.get(word, []), *parts.get(word, []), *found.both_halves.get(word, [])]
+        alternatives = [*equivalents.get(word, []), *parts.get(word, [])]
         for compound in written_as_phrase.get(index, []):
             alternatives += [compound, *equivalents.get(compound, [])]
         corrected: tuple[str, ...] = ()
@@ -234,6 +234,7 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         for neighbour in similar.get(word, []):
             alternatives += [neighbour, *equivalents.get(neighbour, [])]
         halves = [spelling for half in found.halves.get(word, []) for spelling in [half, *equivalents.get(half, [])]]
+        halves += found.both_halves.get(word, [])
         concepts.append(
             Concept(
                 word,
@@ -320,6 +321,22 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
         known_words AS (
             SELECT word FROM resources_searchword WHERE word = ANY(%(words)s)
         ),
+        split_pairs AS (
+            -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer"; with
+            -- a linking s or e when the second half is a known word too: "hushållsbudget" -> "hushåll",
+            -- "budget"; "læselyst" -> "læs", "lyst".
+            SELECT DISTINCT typed.word, first.word AS first, substr(typed.word, cut + 1) AS second,
+                   EXISTS (SELECT 1 FROM resources_searchword second
+                            WHERE second.word = substr(typed.word, cut + 1)) AS whole
+              FROM typed
+              CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
+              JOIN resources_searchword first
+                ON first.word = left(typed.word, cut)
+                OR (right(left(typed.word, cut), 1) = ANY(%(links)s) AND first.word = left(typed.word, cut - 1)
+                    AND EXISTS (SELECT 1 FROM resources_searchword second
+                                 WHERE second.word = substr(typed.word, cut + 1)))
+             WHERE length(typed.word) >= 2 * %(split_min_length)s
+        ),
         close_words AS (
             -- Unknown words: likely typos, compared without diacritics ("kallkritik", "slaegt") and counted in
             -- edits (a swap of neighbours is one; two in long words). Known words: near-identical neighbours
@@ -339,6 +356,8 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
               ) AS candidate
              WHERE length(typed.word) >= %(min_length)s
                AND typed.word NOT IN (SELECT word FROM known_words)
+               -- A compound of two known words is no typo: "digitalpost".
+               AND NOT EXISTS (SELECT 1 FROM split_pairs WHERE split_pairs.word = typed.word AND split_pairs.whole)
             UNION ALL
             SELECT typed.word, candidate.word AS correction
               FROM typed
@@ -369,20 +388,6 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
                    ORDER BY length(sw.word), sw.word
                    LIMIT %(parts)s
               ) AS candidate
-        ),
-        split_pairs AS (
-            -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer"; with
-            -- a linking s or e when the second half is a known word too: "hushållsbudget" -> "hushåll",
-            -- "budget"; "læselyst" -> "læs", "lyst".
-            SELECT DISTINCT typed.word, first.word AS first, substr(typed.word, cut + 1) AS second
-              FROM typed
-              CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
-              JOIN resources_searchword first
-                ON first.word = left(typed.word, cut)
-                OR (right(left(typed.word, cut), 1) = ANY(%(links)s) AND first.word = left(typed.word, cut - 1)
-                    AND EXISTS (SELECT 1 FROM resources_searchword second
-                                 WHERE second.word = substr(typed.word, cut + 1)))
-             WHERE length(typed.word) >= 2 * %(split_min_length)s
         ),
         split_words AS (
             SELECT DISTINCT word, unnest(ARRAY[first, second]) AS part FROM split_pairs
