@@ -348,7 +348,9 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
                          LATERAL (SELECT resources_search_fold(sw.word) AS folded) AS f,
                          LATERAL (SELECT resources_search_edits(resources_search_fold(typed.word), f.folded)
                                       AS edits) AS e
-                   WHERE f.folded %% resources_search_fold(typed.word) AND sw.word <> typed.word
+                   WHERE (resources_search_fold(sw.word) %% resources_search_fold(typed.word)
+                          OR resources_search_fold(sw.word) = ANY(resources_search_swaps(resources_search_fold(typed.word))))
+                     AND sw.word <> typed.word
                      AND (e.edits <= CASE WHEN length(typed.word) >= %(two_edits_length)s THEN 2 ELSE 1 END
                           OR similarity(f.folded, resources_search_fold(typed.word)) >= %(similarity)s)
                    ORDER BY e.edits, similarity(sw.word, typed.word) DESC, sw.word
