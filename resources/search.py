@@ -57,6 +57,9 @@ TYPED_BOOST = 0.5
 # Records in the query's own language rank this much higher; a word seen in more languages than
 # TELLING_LANGUAGES does not tell which one the query is written in.
 LANGUAGE_BOOST = 0.6
+# Records in a language the query names ("learn Swedish") rank this much higher, however many its concepts: they
+# are what is asked for, more than records that use the query's words as typed.
+NAMED_LANGUAGE_BOOST = 1.0
 TELLING_LANGUAGES = 2
 # Letters and endings that only some of the languages write: "ä", "-erne", "-arna".
 SPELLINGS = [
@@ -157,8 +160,10 @@ class UnderstoodQuery:
     text: str
     concepts: tuple[Concept, ...]
     corrections: dict[str, str] = field(default_factory=dict)
-    # The languages the query seems written in; records in them rank a little higher. Empty: no preference.
+    # The languages the query seems written in, or names; records in them rank higher. Empty: no preference.
     languages: tuple[str, ...] = ()
+    # How much higher records in ``languages`` rank.
+    language_boost: float = 0.0
     # Every spelling looked at (typed words, corrections, alternatives) -> its stems, as tsquery text.
     lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -246,11 +251,18 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         )
     # A concept of stop words only ("på", "the") has nothing to match.
     meaningful = tuple(concept for concept in concepts if concept.expression())
+    named = [NAMED_LANGUAGES[word] for word in words if word in NAMED_LANGUAGES]
+    if named:
+        # "learn Swedish", "dansk for begyndere": the records in that language are what is asked for.
+        languages, boost = tuple(sorted(frozenset().union(*named))), NAMED_LANGUAGE_BOOST
+    else:
+        languages, boost = _languages_of(words, found), LANGUAGE_BOOST / max(len(meaningful), 1)
     return UnderstoodQuery(
         text=text,
         concepts=meaningful,
         corrections=corrections,
-        languages=_languages_of(words, found),
+        languages=languages,
+        language_boost=boost,
         lexemes=found.lexemes,
     )
 
@@ -258,14 +270,10 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
 def _languages_of(words: list[str], found: Findings) -> tuple[str, ...]:
     """The languages most of the telling words are written in.
 
-    A query that names a Scandinavian language (*learn Swedish*, *norsk for nybegynnere*) asks for it. Else a word
-    seen in records of one or two languages tells (*bibliotekerne*: Danish); a word seen in
+    A word seen in records of one or two languages tells (*bibliotekerne*: Danish); a word seen in
     most of them (*bibliotek*) does not. A word the records do not have is judged by its spelling
     (*ansökningar*: Swedish), or else by the closest word they have.
     """
-    if named := [NAMED_LANGUAGES[word] for word in words if word in NAMED_LANGUAGES]:
-        # "learn Swedish", "dansk for begyndere": the records in that language are what is asked for.
-        return tuple(sorted(set().union(*named)))
     votes: Counter[str] = Counter()
     for word in words:
         seen = found.languages.get(word, set())
@@ -323,18 +331,18 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
         ),
         split_pairs AS (
             -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer"; with
-            -- a linking s or e when the second half is a known word too: "hushållsbudget" -> "hushåll",
+            -- a linking s or e when the second half begins a known word too: "hushållsbudget" -> "hushåll",
             -- "budget"; "læselyst" -> "læs", "lyst".
             SELECT DISTINCT typed.word, first.word AS first, substr(typed.word, cut + 1) AS second,
                    EXISTS (SELECT 1 FROM resources_searchword second
-                            WHERE second.word = substr(typed.word, cut + 1)) AS whole
+                            WHERE second.word LIKE replace(substr(typed.word, cut + 1), '_', '\_') || '%%') AS whole
               FROM typed
               CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
               JOIN resources_searchword first
                 ON first.word = left(typed.word, cut)
                 OR (right(left(typed.word, cut), 1) = ANY(%(links)s) AND first.word = left(typed.word, cut - 1)
                     AND EXISTS (SELECT 1 FROM resources_searchword second
-                                 WHERE second.word = substr(typed.word, cut + 1)))
+                                 WHERE second.word LIKE replace(substr(typed.word, cut + 1), '_', '\_') || '%%'))
              WHERE length(typed.word) >= 2 * %(split_min_length)s
         ),
         close_words AS (
@@ -343,16 +351,15 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
             -- ("kodning", "koding").
             SELECT typed.word, candidate.word AS correction
               FROM typed
+              CROSS JOIN LATERAL (SELECT resources_search_fold(typed.word) AS folded) AS t
               CROSS JOIN LATERAL (
                   SELECT sw.word FROM resources_searchword sw,
-                         LATERAL (SELECT resources_search_fold(sw.word) AS folded) AS f,
-                         LATERAL (SELECT resources_search_edits(resources_search_fold(typed.word), f.folded)
-                                      AS edits) AS e
-                   WHERE (resources_search_fold(sw.word) %% resources_search_fold(typed.word)
-                          OR resources_search_fold(sw.word) = ANY(resources_search_swaps(resources_search_fold(typed.word))))
+                         LATERAL (SELECT resources_search_edits(t.folded, resources_search_fold(sw.word)) AS edits) AS e
+                   WHERE (resources_search_fold(sw.word) %% t.folded
+                          OR resources_search_fold(sw.word) = ANY(resources_search_swaps(t.folded)))
                      AND sw.word <> typed.word
                      AND (e.edits <= CASE WHEN length(typed.word) >= %(two_edits_length)s THEN 2 ELSE 1 END
-                          OR similarity(f.folded, resources_search_fold(typed.word)) >= %(similarity)s)
+                          OR similarity(resources_search_fold(sw.word), t.folded) >= %(similarity)s)
                    ORDER BY e.edits, similarity(sw.word, typed.word) DESC, sw.word
                    LIMIT %(alternatives)s
               ) AS candidate
@@ -552,7 +559,7 @@ def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
         rank = Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
     if query.languages:
         rank = rank * Case(
-            When(language__in=query.languages, then=Value(1 + LANGUAGE_BOOST / len(query.concepts))),
+            When(language__in=query.languages, then=Value(1 + query.language_boost)),
             default=Value(1.0),
             output_field=FloatField(),
         )
