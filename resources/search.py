@@ -7,18 +7,23 @@ in each record's own language (see migration ``resources.0003``). A query is *un
   *biblioteken*, *bibliotekerne* and *bibliotekene* all reach the lexeme ``bibliotek``;
 - with cross-language matching on, each word (or pair of words) found in the curated term table
   brings its equivalents in the other languages (*källkritik* → *kildekritik*, *kildekritikk*);
-- a word the indexed vocabulary does not know is corrected by trigram similarity (*progamering* →
-  *programmering*), and two words typed apart are joined when the vocabulary knows the compound
-  (*släkt forskning* → *släktforskning*);
-- a compound whose first half the vocabulary knows is also split (*klimaendringer* → *klima*,
-  *endringer*): its halves find resources on the same subject, ranked after those with the whole word.
+- a word the indexed vocabulary does not know is corrected from it, compared without diacritics (*kallkritik*
+  → *källkritik*) and counted in edits, two in long words, a swap as one (*progamering* → *programmering*,
+  *budegt* → *budget*);
+- words typed apart are joined when the vocabulary knows the compound, with or without a linking letter
+  (*släkt forskning* → *släktforskning*, *slægt forskning* → *slægtsforskning*), and so is a compound written
+  as a phrase (*lyst til at læse* → *læselyst*);
+- a compound whose first half the vocabulary knows is also split, at a linking *s* or *e* too
+  (*klimaendringer* → *klima*, *endringer*; *børnebibliotek* → *børn*, *bibliotek*): its halves find
+  resources on the same subject, ranked after those with the whole word.
 
 Each word with its alternatives is a *concept*. A record matches when it matches any concept, so a
 long natural question does not need every word to be present; records matching more concepts, and
 matching them in their title, tags and knowledge areas rather than the description, rank first.
 The vocabulary remembers the languages each word occurs in; with the spelling of unknown words
 (*ä*, *-erne*) that tells the language a query is written in, and records in it rank a little higher
-(the fewer the concepts, the more: a single word's form says more than one word of a question).
+(the fewer the concepts, the more: a single word's form says more than one word of a question). A query that
+names a Scandinavian language (*learn Swedish*) ranks records in it first.
 
 The same understood query filters, ranks, counts facets and highlights snippets on any queryset
 whose model has a ``search_vector`` column (resources, school offers, exchange-bank entries).
