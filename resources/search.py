@@ -356,15 +356,20 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
             -- ("kodning", "koding").
             SELECT typed.word, candidate.word AS correction
               FROM typed
-              CROSS JOIN LATERAL (SELECT resources_search_fold(typed.word) AS folded) AS t
+              CROSS JOIN LATERAL (
+                  SELECT folded, resources_search_swaps(folded) AS swaps
+                    FROM resources_search_fold(typed.word) AS folded
+              ) AS t
               CROSS JOIN LATERAL (
                   SELECT sw.word FROM resources_searchword sw,
-                         LATERAL (SELECT resources_search_edits(t.folded, resources_search_fold(sw.word)) AS edits) AS e
-                   WHERE (resources_search_fold(sw.word) %% t.folded
-                          OR resources_search_fold(sw.word) = ANY(resources_search_swaps(t.folded)))
+                         LATERAL (SELECT resources_search_fold(sw.word) AS folded) AS f,
+                         -- Edits, a swap of neighbours counted as one.
+                         LATERAL (SELECT CASE WHEN f.folded = t.folded THEN 0 WHEN f.folded = ANY(t.swaps) THEN 1
+                                              ELSE levenshtein(t.folded, f.folded) END AS edits) AS e
+                   WHERE (resources_search_fold(sw.word) %% t.folded OR resources_search_fold(sw.word) = ANY(t.swaps))
                      AND sw.word <> typed.word
                      AND (e.edits <= CASE WHEN length(typed.word) >= %(two_edits_length)s THEN 2 ELSE 1 END
-                          OR similarity(resources_search_fold(sw.word), t.folded) >= %(similarity)s)
+                          OR similarity(f.folded, t.folded) >= %(similarity)s)
                    ORDER BY e.edits, similarity(sw.word, typed.word) DESC, sw.word
                    LIMIT %(alternatives)s
               ) AS candidate

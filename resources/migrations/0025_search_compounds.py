@@ -1,11 +1,11 @@
 """Typos with two edits, missing or other diacritics, and swapped letters (see ``resources.search``).
 
-- ``fuzzystrmatch`` gives ``levenshtein``;
+- ``fuzzystrmatch`` gives ``levenshtein``, the edits between two words;
 - ``resources_search_fold(word)`` spells a word without diacritics, as typed on a keyboard without them
   (*källkritik*, *kaellkritik* and *kallkritik* all fold to *kallkritik*; Danish *aa* is *å*);
-- ``resources_search_edits(a, b)`` counts the edits between two folded words, a swap of neighbours as one;
 - ``resources_search_swaps(word)`` is the word with each pair of neighbours swapped: a short word with a swap
-  shares too few trigrams with the word meant to be found by similarity ("budegt", "budget");
+  shares too few trigrams with the word meant to be found by similarity ("budegt", "budget"), and a swap
+  counts as one edit, not two;
 - a trigram index on the folded vocabulary finds the candidates in one index scan.
 
 Also seeds the term groups added to ``resources/data/search_terms.json`` since migration 0004 (words of language
@@ -34,15 +34,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
     FROM generate_series(1, length(word) - 1) AS i
 $$;
 
-CREATE FUNCTION resources_search_edits(typed text, word text) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-  SELECT CASE
-    WHEN length(typed) = length(word) AND levenshtein(typed, word) = 2
-     AND word = ANY(resources_search_swaps(typed)) THEN 1
-    ELSE levenshtein(typed, word)
-  END
-$$;
-
 CREATE INDEX resources_searchword_fold_trgm ON resources_searchword
  USING gin (resources_search_fold(word) gin_trgm_ops);
 """
@@ -50,7 +41,6 @@ CREATE INDEX resources_searchword_fold_trgm ON resources_searchword
 DROP = """
 DROP INDEX IF EXISTS resources_searchword_fold_trgm;
 DROP FUNCTION IF EXISTS resources_search_swaps(text);
-DROP FUNCTION IF EXISTS resources_search_edits(text, text);
 DROP FUNCTION IF EXISTS resources_search_fold(text);
 """
 
