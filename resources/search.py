@@ -7,18 +7,23 @@ in each record's own language (see migration ``resources.0003``). A query is *un
   *biblioteken*, *bibliotekerne* and *bibliotekene* all reach the lexeme ``bibliotek``;
 - with cross-language matching on, each word (or pair of words) found in the curated term table
   brings its equivalents in the other languages (*källkritik* → *kildekritik*, *kildekritikk*);
-- a word the indexed vocabulary does not know is corrected by trigram similarity (*progamering* →
-  *programmering*), and two words typed apart are joined when the vocabulary knows the compound
-  (*släkt forskning* → *släktforskning*);
-- a compound whose first half the vocabulary knows is also split (*klimaendringer* → *klima*,
-  *endringer*): its halves find resources on the same subject, ranked after those with the whole word.
+- a word the indexed vocabulary does not know is corrected from it, compared without diacritics (*kallkritik*
+  → *källkritik*) and counted in edits, two in long words, a swap as one (*progamering* → *programmering*,
+  *budegt* → *budget*);
+- words typed apart are joined when the vocabulary knows the compound, with or without a linking letter
+  (*släkt forskning* → *släktforskning*, *slægt forskning* → *slægtsforskning*), and so is a compound written
+  as a phrase (*lyst til at læse* → *læselyst*);
+- a compound whose first half the vocabulary knows is also split, at a linking *s* or *e* too
+  (*klimaendringer* → *klima*, *endringer*; *børnebibliotek* → *børn*, *bibliotek*): its halves find
+  resources on the same subject, ranked after those with the whole word.
 
 Each word with its alternatives is a *concept*. A record matches when it matches any concept, so a
 long natural question does not need every word to be present; records matching more concepts, and
 matching them in their title, tags and knowledge areas rather than the description, rank first.
 The vocabulary remembers the languages each word occurs in; with the spelling of unknown words
 (*ä*, *-erne*) that tells the language a query is written in, and records in it rank a little higher
-(the fewer the concepts, the more: a single word's form says more than one word of a question).
+(the fewer the concepts, the more: a single word's form says more than one word of a question). A query that
+names a Scandinavian language (*learn Swedish*) ranks records in it first.
 
 The same understood query filters, ranks, counts facets and highlights snippets on any queryset
 whose model has a ``search_vector`` column (resources, school offers, exchange-bank entries).
@@ -57,6 +62,9 @@ TYPED_BOOST = 0.5
 # Records in the query's own language rank this much higher; a word seen in more languages than
 # TELLING_LANGUAGES does not tell which one the query is written in.
 LANGUAGE_BOOST = 0.6
+# Records in a language the query names ("learn Swedish") rank this much higher, however many its concepts: they
+# are what is asked for, more than records that use the query's words as typed.
+NAMED_LANGUAGE_BOOST = 1.0
 TELLING_LANGUAGES = 2
 # Letters and endings that only some of the languages write: "ä", "-erne", "-arna".
 SPELLINGS = [
@@ -66,6 +74,22 @@ SPELLINGS = [
     (re.compile(r"erne$"), {"da"}),
     (re.compile(r"(?:ane|ene)$"), {"nb", "nn", "da"}),
 ]
+# Typed words this long may be two edits from what was meant (shorter ones one); a swap of neighbours is one edit.
+TWO_EDITS_LENGTH = 8
+# Letters that join the halves of a compound: "slægt|s|forskning", "læs|e|lyst", "hushåll|s|budget".
+LINKING_LETTERS = ("s", "e")
+# Small words between the head and the modifier of a compound written as a phrase ("lyst til at læse", "lust att
+# läsa", "lyst til å lese", "bedrägerier på nätet"), at most PHRASE_LINKS of them.
+LINK_WORDS = frozenset({"til", "till", "at", "att", "å", "for", "för", "af", "av", "om", "på", "i", "med", "mot"})
+PHRASE_LINKS = 2
+# Names of the Scandinavian languages in them and in English, and the record languages they name.
+NAMED_LANGUAGES = {
+    **dict.fromkeys(("swedish", "svenska", "svensk", "svenske", "svenskan"), frozenset({"sv"})),
+    **dict.fromkeys(("danish", "danska", "dansk", "danske", "danskan"), frozenset({"da"})),
+    **dict.fromkeys(("norwegian", "norska", "norsk", "norske", "norskan"), frozenset({"nb", "nn"})),
+    **dict.fromkeys(("bokmål", "bokmal"), frozenset({"nb"})),
+    "nynorsk": frozenset({"nn"}),
+}
 PART_MIN_LENGTH = 5
 SPLIT_MIN_LENGTH = 4
 HALF_WEIGHT = 0.2
@@ -83,9 +107,12 @@ class Findings:
 
     known: set[str]
     similar: dict[str, list[str]]
-    compounds: dict[str, str]
+    # Phrase (see ``Phrase``) -> the compounds it may stand for.
+    compounds: dict[str, list[str]]
     parts: dict[str, list[str]]
     halves: dict[str, list[str]]
+    # Compound -> its two halves as one phrase ("læse lyst"), both to be found: as good as the compound.
+    both_halves: dict[str, list[str]]
     equivalents: dict[str, list[str]]
     lexemes: dict[str, str]
     # Typed word -> the languages of the records it (or, when unknown, its closest spelling) occurs in.
@@ -138,8 +165,10 @@ class UnderstoodQuery:
     text: str
     concepts: tuple[Concept, ...]
     corrections: dict[str, str] = field(default_factory=dict)
-    # The languages the query seems written in; records in them rank a little higher. Empty: no preference.
+    # The languages the query seems written in, or names; records in them rank higher. Empty: no preference.
     languages: tuple[str, ...] = ()
+    # How much higher records in ``languages`` rank.
+    language_boost: float = 0.0
     # Every spelling looked at (typed words, corrections, alternatives) -> its stems, as tsquery text.
     lexemes: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -175,7 +204,8 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
     if not words:
         return UnderstoodQuery(text=text, concepts=())
     pairs = [f"{first} {second}" for first, second in pairwise(words)]
-    found = _look_up(words, pairs, cross_language=cross_language, similarity=similarity)
+    phrases = _phrases_of(words)
+    found = _look_up(words, phrases, cross_language=cross_language, similarity=similarity)
     known, similar, compounds, parts, equivalents = (
         found.known,
         found.similar,
@@ -183,6 +213,11 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         found.parts,
         found.equivalents,
     )
+    # A compound written as a phrase ("lyst til at læse": "læselyst") stands for both its head and its modifier.
+    written_as_phrase: dict[int, list[str]] = {}
+    for phrase in phrases:
+        for position in (phrase.head, phrase.modifier):
+            written_as_phrase.setdefault(position, []).extend(compounds.get(phrase.text, []))
 
     concepts: list[Concept] = []
     corrections: dict[str, str] = {}
@@ -194,12 +229,14 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         pair = pairs[index] if index < len(pairs) else None
         if pair and (pair in compounds or pair in equivalents):
             # Two words that mean one thing: "släkt forskning", "source criticism".
-            alternatives = [compounds[pair]] if pair in compounds else []
-            alternatives += equivalents.get(pair, [])
+            alternatives = [*compounds.get(pair, []), *equivalents.get(pair, [])]
+            alternatives += [other for compound in compounds.get(pair, []) for other in equivalents.get(compound, [])]
             concepts.append(Concept(pair, tuple(dict.fromkeys(alternatives)), found.lexemes))
             skip_next = True
             continue
         alternatives = [*equivalents.get(word, []), *parts.get(word, [])]
+        for compound in written_as_phrase.get(index, []):
+            alternatives += [compound, *equivalents.get(compound, [])]
         corrected: tuple[str, ...] = ()
         if word not in known and similar.get(word):
             corrections[word] = similar[word][0]
@@ -207,6 +244,7 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         for neighbour in similar.get(word, []):
             alternatives += [neighbour, *equivalents.get(neighbour, [])]
         halves = [spelling for half in found.halves.get(word, []) for spelling in [half, *equivalents.get(half, [])]]
+        halves += found.both_halves.get(word, [])
         concepts.append(
             Concept(
                 word,
@@ -218,11 +256,18 @@ def understand(text: str, *, cross_language: bool = True, similarity: float = TY
         )
     # A concept of stop words only ("på", "the") has nothing to match.
     meaningful = tuple(concept for concept in concepts if concept.expression())
+    named = [NAMED_LANGUAGES[word] for word in words if word in NAMED_LANGUAGES]
+    if named:
+        # "learn Swedish", "dansk for begyndere": the records in that language are what is asked for.
+        languages, boost = tuple(sorted(frozenset().union(*named))), NAMED_LANGUAGE_BOOST
+    else:
+        languages, boost = _languages_of(words, found), LANGUAGE_BOOST / max(len(meaningful), 1)
     return UnderstoodQuery(
         text=text,
         concepts=meaningful,
         corrections=corrections,
-        languages=_languages_of(words, found),
+        languages=languages,
+        language_boost=boost,
         lexemes=found.lexemes,
     )
 
@@ -257,29 +302,93 @@ def _spelled_in(word: str) -> set[str]:
     return set.intersection(*fits) if fits else set()
 
 
-def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, similarity: float) -> Findings:
-    """Which words the vocabulary knows, close spellings of those it does not, joined compounds,
-    and term-table equivalents, all in one query."""
-    joined = {pair: pair.replace(" ", "") for pair in pairs}
+@dataclass(frozen=True)
+class Phrase:
+    """Words of the query that a compound may stand for: its head and its modifier (positions in the query).
+
+    Two words in a row ("slægt forskning": modifier, head) or a head, small words and a modifier ("lyst til at
+    læse", "bedrägerier på nätet"), which the records may write as one word ("slægtsforskning", "læselyst",
+    "nätbedrägerier").
+    """
+
+    text: str
+    head: int
+    modifier: int
+
+
+def _phrases_of(words: list[str]) -> list[Phrase]:
+    phrases = [Phrase(f"{first} {second}", index + 1, index) for index, (first, second) in enumerate(pairwise(words))]
+    for start in range(len(words)):
+        for end in range(start + 2, min(start + 2 + PHRASE_LINKS, len(words))):
+            inner, ends = words[start + 1 : end], (words[start], words[end])
+            if all(word in LINK_WORDS for word in inner) and not any(word in LINK_WORDS for word in ends):
+                phrases.append(Phrase(" ".join(words[start : end + 1]), start, end))
+    return phrases
+
+
+def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool, similarity: float) -> Findings:
+    """Which words the vocabulary knows, close spellings of those it does not, compounds the phrases stand for,
+    the known halves of compounds, and term-table equivalents, all in one query."""
     sql = r"""
         WITH typed(word) AS (SELECT unnest(%(words)s::text[])),
         known_words AS (
             SELECT word FROM resources_searchword WHERE word = ANY(%(words)s)
         ),
+        split_pairs AS (
+            -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer"; with
+            -- a linking s or e when the second half begins a known word too: "hushållsbudget" -> "hushåll",
+            -- "budget"; "læselyst" -> "læs", "lyst".
+            SELECT DISTINCT typed.word, first.word AS first, substr(typed.word, cut + 1) AS second,
+                   EXISTS (SELECT 1 FROM resources_searchword second
+                            WHERE second.word LIKE replace(substr(typed.word, cut + 1), '_', '\_') || '%%') AS whole
+              FROM typed
+              CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
+              JOIN resources_searchword first
+                ON first.word = left(typed.word, cut)
+                OR (right(left(typed.word, cut), 1) = ANY(%(links)s) AND first.word = left(typed.word, cut - 1)
+                    AND EXISTS (SELECT 1 FROM resources_searchword second
+                                 WHERE second.word LIKE replace(substr(typed.word, cut + 1), '_', '\_') || '%%'))
+             WHERE length(typed.word) >= 2 * %(split_min_length)s
+        ),
         close_words AS (
-            -- Unknown words: likely typos. Known words: near-identical neighbours ("kodning", "koding").
+            -- Unknown words: likely typos, compared without diacritics ("kallkritik", "slaegt") and counted in
+            -- edits (a swap of neighbours is one; two in long words). Known words: near-identical neighbours
+            -- ("kodning", "koding").
+            SELECT typed.word, candidate.word AS correction
+              FROM typed
+              CROSS JOIN LATERAL (
+                  SELECT folded, resources_search_swaps(folded) AS swaps
+                    FROM resources_search_fold(typed.word) AS folded
+              ) AS t
+              CROSS JOIN LATERAL (
+                  SELECT sw.word FROM resources_searchword sw,
+                         LATERAL (SELECT resources_search_fold(sw.word) AS folded) AS f,
+                         -- Edits, a swap of neighbours counted as one.
+                         LATERAL (SELECT CASE WHEN f.folded = t.folded THEN 0 WHEN f.folded = ANY(t.swaps) THEN 1
+                                              ELSE levenshtein(t.folded, f.folded) END AS edits) AS e
+                   WHERE (resources_search_fold(sw.word) %% t.folded OR resources_search_fold(sw.word) = ANY(t.swaps))
+                     AND sw.word <> typed.word
+                     AND (e.edits <= CASE WHEN length(typed.word) >= %(two_edits_length)s THEN 2 ELSE 1 END
+                          OR similarity(f.folded, t.folded) >= %(similarity)s)
+                   ORDER BY e.edits, similarity(sw.word, typed.word) DESC, sw.word
+                   LIMIT %(alternatives)s
+              ) AS candidate
+             WHERE length(typed.word) >= %(min_length)s
+               AND typed.word NOT IN (SELECT word FROM known_words)
+               -- A compound of two known words is no typo: "digitalpost".
+               AND NOT EXISTS (SELECT 1 FROM split_pairs WHERE split_pairs.word = typed.word AND split_pairs.whole)
+            UNION ALL
             SELECT typed.word, candidate.word AS correction
               FROM typed
               CROSS JOIN LATERAL (
                   SELECT sw.word FROM resources_searchword sw
                    WHERE sw.word %% typed.word AND sw.word <> typed.word
-                     AND similarity(sw.word, typed.word) >= CASE
-                         WHEN EXISTS (SELECT 1 FROM known_words WHERE known_words.word = typed.word)
-                         THEN %(cognate_similarity)s ELSE %(similarity)s END
+                     AND similarity(sw.word, typed.word) >= %(cognate_similarity)s
                    ORDER BY similarity(sw.word, typed.word) DESC, sw.word
                    LIMIT %(alternatives)s
               ) AS candidate
              WHERE length(typed.word) >= %(min_length)s
+               AND typed.word IN (SELECT word FROM known_words)
         ),
         stems AS (
             SELECT DISTINCT typed.word, stem
@@ -300,24 +409,31 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
               ) AS candidate
         ),
         split_words AS (
-            -- A compound whose first half the vocabulary knows: "klimaendringer" -> "klima", "endringer";
-            -- "hushållsbudget" -> "hushåll", "budget" (without the linking s).
-            SELECT DISTINCT typed.word, unnest(ARRAY[first.word, substr(typed.word, cut + 1)]) AS part
-              FROM typed
-              CROSS JOIN generate_series(%(split_min_length)s, length(typed.word) - %(split_min_length)s) AS cut
-              JOIN resources_searchword first
-                ON first.word = left(typed.word, cut)
-                OR (right(left(typed.word, cut), 1) = 's' AND first.word = left(typed.word, cut - 1))
-             WHERE length(typed.word) >= 2 * %(split_min_length)s
+            SELECT DISTINCT word, unnest(ARRAY[first, second]) AS part FROM split_pairs
+        ),
+        compound_candidates AS (
+            -- Words typed apart that the records write as one, the modifier first, as typed or stemmed, with or
+            -- without a linking letter: "slægt forskning" -> "slægtsforskning", "lyst til at læse" -> "læselyst",
+            -- "bedrägerier på nätet" -> "nätbedrägerier".
+            SELECT DISTINCT spans.phrase, stem || link || spans.head AS compound
+              FROM unnest(%(spans)s::text[], %(heads)s::text[], %(modifiers)s::text[]) AS spans(phrase, head, modifier),
+                   LATERAL (
+                       SELECT spans.modifier
+                       UNION SELECT unnest(tsvector_to_array(to_tsvector(config, spans.modifier)))
+                         FROM unnest(ARRAY['swedish', 'danish', 'norwegian']::regconfig[]) AS config
+                   ) AS stems(stem),
+                   unnest(ARRAY['', 's', 'e']) AS link
         ),
         compound_words AS (
-            SELECT word FROM resources_searchword WHERE word = ANY(%(joined)s)
+            SELECT DISTINCT compound_candidates.phrase, compound_candidates.compound
+              FROM compound_candidates JOIN resources_searchword sw ON sw.word = compound_candidates.compound
         ),
         phrases(phrase) AS (
             -- Typed words and pairs, the neighbours and halves found above: "kildekrittik" reaches "källkritik".
             SELECT unnest(%(phrases)s::text[])
             UNION SELECT correction FROM close_words
             UNION SELECT part FROM split_words
+            UNION SELECT compound FROM compound_words
         ),
         phrase_forms AS (
             -- Each phrase as a term of each language would be indexed: one join, not one per term.
@@ -339,7 +455,7 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         candidates(spelling) AS (
             SELECT phrase FROM phrases
             UNION SELECT part FROM part_words
-            UNION SELECT unnest(%(joined)s::text[])
+            UNION SELECT first || ' ' || second FROM split_pairs
             UNION SELECT lower(other.text)
                     FROM matching_groups JOIN resources_term other ON other.group_id = matching_groups.group_id
         ),
@@ -354,9 +470,10 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         )
         SELECT 'known', word, NULL FROM known_words
         UNION ALL SELECT 'similar', word, correction FROM close_words
-        UNION ALL SELECT 'compound', word, NULL FROM compound_words
+        UNION ALL SELECT 'compound', phrase, compound FROM compound_words
         UNION ALL SELECT 'part', word, part FROM part_words
         UNION ALL SELECT 'split', word, part FROM split_words
+        UNION ALL SELECT 'both halves', word, first || ' ' || second FROM split_pairs
         UNION ALL SELECT 'lexemes', spelling, tsquery FROM lexemes
         UNION ALL
         SELECT 'language', typed.word, unnest(sw.languages)
@@ -370,11 +487,14 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
           FROM matching_groups
           JOIN resources_term other ON other.group_id = matching_groups.group_id
     """
-    phrases = [*words, *pairs]
     params: dict[str, Any] = {
         "words": words,
-        "joined": list(joined.values()),
-        "phrases": phrases,
+        "phrases": [*words, *dict.fromkeys(phrase.text for phrase in compounds)],
+        "spans": [phrase.text for phrase in compounds],
+        "heads": [words[phrase.head] for phrase in compounds],
+        "modifiers": [words[phrase.modifier] for phrase in compounds],
+        "links": list(LINKING_LETTERS),
+        "two_edits_length": TWO_EDITS_LENGTH,
         "similarity": similarity,
         "alternatives": TYPO_ALTERNATIVES,
         "min_length": TYPO_MIN_LENGTH,
@@ -388,7 +508,8 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
     }
     known: set[str] = set()
     similar: dict[str, list[str]] = {}
-    compound_words: set[str] = set()
+    compound_words: dict[str, list[str]] = {}
+    both_halves: dict[str, list[str]] = {}
     parts: dict[str, list[str]] = {}
     halves: dict[str, list[str]] = {}
     equivalents: dict[str, list[str]] = {}
@@ -403,7 +524,9 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
         elif kind == "similar":
             similar.setdefault(word, []).append(other)
         elif kind == "compound":
-            compound_words.add(word)
+            compound_words.setdefault(word, []).append(other)
+        elif kind == "both halves":
+            both_halves.setdefault(word, []).append(other)
         elif kind == "part":
             parts.setdefault(word, []).append(other)
         elif kind == "split":
@@ -414,8 +537,7 @@ def _look_up(words: list[str], pairs: list[str], *, cross_language: bool, simila
             languages.setdefault(word, set()).add(other)
         elif other != word:
             equivalents.setdefault(word, []).append(other)
-    compounds = {pair: compound for pair, compound in joined.items() if compound in compound_words}
-    return Findings(known, similar, compounds, parts, halves, equivalents, lexemes, languages)
+    return Findings(known, similar, compound_words, parts, halves, both_halves, equivalents, lexemes, languages)
 
 
 def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
@@ -447,7 +569,7 @@ def search(queryset: QuerySet[Any], query: UnderstoodQuery) -> QuerySet[Any]:
         rank = Func(rank, coverage, template="%(expressions)s", arg_joiner=" * ", output_field=FloatField())
     if query.languages:
         rank = rank * Case(
-            When(language__in=query.languages, then=Value(1 + LANGUAGE_BOOST / len(query.concepts))),
+            When(language__in=query.languages, then=Value(1 + query.language_boost)),
             default=Value(1.0),
             output_field=FloatField(),
         )

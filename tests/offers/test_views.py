@@ -126,10 +126,11 @@ def test_words_are_searched_with_the_resource_engine(client):
 
 
 def test_a_misspelled_search_that_finds_nothing_suggests_a_spelling_that_does(client):
+    # Three edits from "fotografering": too far to correct by itself (two are), near enough to suggest.
     SchoolOfferFactory(title="Nybörjarkurs i fotografering", language="sv")
     SchoolOfferFactory(title="Kvantdatorer", status=Status.DRAFT, published_at=None)
 
-    response = client.get(url("offers:list", "en"), {"q": "fotgrafring"})
+    response = client.get(url("offers:list", "en"), {"q": "fotogarferinq"})
 
     assert list(response.context["offers"]) == []
     assert response.context["search"].suggestion == "fotografering"
