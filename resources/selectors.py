@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from taggit.models import Tag
 
-from resources.forms import Sort
+from resources.forms import ResourceFilters, Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import Facet, UnderstoodQuery, counted_with_facets, did_you_mean, search, understand
 
@@ -102,14 +102,10 @@ def catalogue_version() -> int:
 
 
 def search_resources(
-    data: dict[str, Any],
-    *,
-    areas: dict[str, KnowledgeArea],
-    sort: str,
-    cross_language: bool,
-    version: int | None = None,
+    filters: ResourceFilters, *, areas: dict[str, KnowledgeArea], version: int | None = None
 ) -> ResourceSearch:
     """Search and filter the published resources, answering from the cache while the catalogue is unchanged."""
+    data, sort, cross_language = filters.criteria(), filters.sort, filters.cross_language
     sort = sort if data.get("q") or sort != Sort.RELEVANCE else Sort.NEWEST
     version = catalogue_version() if version is None else version
     key_data = json.dumps([version, sorted(data.items()), sort, cross_language], default=str)

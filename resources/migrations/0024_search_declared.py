@@ -13,16 +13,16 @@ from django.db import migrations
 from resources.indexing import LoadDeclaredSearch
 
 SUPERSEDED = [
-    "DROP TRIGGER resources_area_renamed_for_offers ON resources_knowledgearea",
-    "DROP TRIGGER resources_area_renamed_for_experiences ON resources_knowledgearea",
-    "DROP TRIGGER resources_library_changed_for_offers ON teams_library",
-    "DROP TRIGGER resources_library_changed_for_experiences ON teams_library",
-    "DROP FUNCTION resources_area_renamed_for_offers()",
-    "DROP FUNCTION resources_area_renamed_for_experiences()",
-    "DROP FUNCTION resources_library_changed_for_offers()",
-    "DROP FUNCTION resources_library_changed_for_experiences()",
-    "DROP FUNCTION resources_offer_links_changed()",
-    "DROP FUNCTION resources_experience_words()",
+    "DROP TRIGGER IF EXISTS resources_area_renamed_for_offers ON resources_knowledgearea",
+    "DROP TRIGGER IF EXISTS resources_area_renamed_for_experiences ON resources_knowledgearea",
+    "DROP TRIGGER IF EXISTS resources_library_changed_for_offers ON teams_library",
+    "DROP TRIGGER IF EXISTS resources_library_changed_for_experiences ON teams_library",
+    "DROP FUNCTION IF EXISTS resources_area_renamed_for_offers()",
+    "DROP FUNCTION IF EXISTS resources_area_renamed_for_experiences()",
+    "DROP FUNCTION IF EXISTS resources_library_changed_for_offers()",
+    "DROP FUNCTION IF EXISTS resources_library_changed_for_experiences()",
+    "DROP FUNCTION IF EXISTS resources_offer_links_changed()",
+    "DROP FUNCTION IF EXISTS resources_experience_words()",
 ]
 
 
