@@ -9,8 +9,6 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from resources.search import snippets
-
 FACET_TITLES = {
     "area": _("Knowledge area"),
     "kind": _("Kind"),
@@ -121,32 +119,3 @@ class SearchPages:
 
     def __getitem__(self, index: slice) -> list[Any]:
         return self.search.page(index.start or 0, index.stop)
-
-
-class SearchListMixin:
-    """For a ListView over a search (``self.search``, set in ``get_queryset``): pages read from the search,
-    facet links, and highlighted snippets on the page's records."""
-
-    search: Any = None
-    search_model: Any = None
-    context_object_name: str | None = None
-
-    def facet_groups(self) -> list[FacetGroup]:
-        raise NotImplementedError
-
-    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
-        # The search has already counted its results; each page reads only its own rows.
-        if self.search is not None:
-            return super().paginate_queryset(SearchPages(self.search), page_size)  # type: ignore[misc]
-        return super().paginate_queryset(queryset, page_size)  # type: ignore[misc]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_context_data(search=self.search, **kwargs)  # type: ignore[misc]
-        if self.search is not None:
-            context["facets"] = self.facet_groups()
-            if self.search.query:
-                page = context[self.context_object_name or "object_list"]
-                found = snippets(self.search_model, [item.pk for item in page], self.search.query, field_name="summary")
-                for item in page:
-                    item.snippet = found.get(item.pk)
-        return context

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -39,6 +40,29 @@ class QuickSelect(forms.Select):
             ),
         )
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+# The resource search's words and filters, by their query parameter's name.
+CRITERIA = ("q", "area", "kind", "language", "audience", "license", "tag")
+
+
+@dataclass(frozen=True)
+class ResourceFilters:
+    """What a resource search asks for, as ``ResourceSearchForm`` reads it from the address (empty: any)."""
+
+    q: str = ""
+    area: str = ""
+    kind: str = ""
+    language: str = ""
+    audience: str = ""
+    license: str = ""
+    tag: str = ""
+    sort: str = Sort.NEWEST
+    cross_language: bool = True
+
+    def criteria(self) -> dict[str, Any]:
+        """The words and filters by their query parameter's name (what the cache key and the filters read)."""
+        return {name: getattr(self, name) for name in CRITERIA}
 
 
 class ResourceSearchForm(forms.Form):
@@ -85,3 +109,12 @@ class ResourceSearchForm(forms.Form):
     def chosen_sort(self) -> str:
         chosen = self.cleaned_data.get("sort")
         return chosen or (Sort.RELEVANCE if self.cleaned_data.get("q") else Sort.NEWEST)
+
+    def filters(self) -> ResourceFilters:
+        """The valid form's words and filters."""
+        data = self.cleaned_data
+        return ResourceFilters(
+            **{name: data.get(name) or "" for name in CRITERIA},
+            sort=self.chosen_sort,
+            cross_language=self.cross_language,
+        )

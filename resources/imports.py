@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from taggit.models import Tag, TaggedItem
 
 from resources import semantic
+from resources.indexes import RESOURCE_TAGS
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSES
 from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
@@ -351,8 +352,9 @@ def apply_import(
             ]
             for resource, row in zip(objects, batch, strict=True):
                 resource.kind = resource.kind or Kind.WEBSITE
-                # As the database will write it once the tags are added, so the first history line has them.
-                resource.tags_text = ", ".join(sorted(dict.fromkeys(row.tags), key=str.lower))
+                # As the database will write it once the tags are added (the same declaration), so the first
+                # history line has them.
+                resource.tags_text = RESOURCE_TAGS.as_text(row.tags)
             created += bulk_create_with_history(objects, Resource, batch_size=BATCH, default_user=user)
             outcome.created += len(objects)
             if progress:

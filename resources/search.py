@@ -45,12 +45,13 @@ from django.db.models import Case, F, FloatField, Func, IntegerField, QuerySet, 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from resources import indexing
 from resources.models.search import TermLanguage
 
-# The configurations every word is stemmed with: the languages records are indexed in.
-CONFIGS = ("swedish", "danish", "norwegian", "english", "simple")
-# Weights of the vector's sections D (description), C (summary), B (tags, areas), A (title).
-WEIGHTS = [0.1, 0.3, 0.7, 1.0]
+# The configurations every word is stemmed with, and the weights of the vector's sections D, C, B, A: as the
+# indexes are declared (resources/indexing.py).
+CONFIGS = indexing.CONFIGS
+WEIGHTS = indexing.WEIGHTS
 MAX_WORDS = 12
 MAX_QUERY_LENGTH = 200
 TYPO_SIMILARITY = 0.5
@@ -393,7 +394,7 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
         stems AS (
             SELECT DISTINCT typed.word, stem
               FROM typed,
-                   unnest(ARRAY['swedish', 'danish', 'norwegian', 'english']::regconfig[]) AS config,
+                   unnest(%(stemming)s::regconfig[]) AS config,
                    unnest(tsvector_to_array(to_tsvector(config, typed.word))) AS stem
              WHERE length(stem) >= %(part_min_length)s
         ),
@@ -505,6 +506,7 @@ def _look_up(words: list[str], compounds: list[Phrase], *, cross_language: bool,
         "cross_language": cross_language,
         "term_languages": list(TermLanguage.values),
         "configs": list(CONFIGS),
+        "stemming": list(indexing.STEMMING),
     }
     known: set[str] = set()
     similar: dict[str, list[str]] = {}

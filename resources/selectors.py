@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
 from resources import semantic
-from resources.forms import Sort
+from resources.forms import ResourceFilters, Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import (
     HALF_WEIGHT,
@@ -116,14 +116,10 @@ def catalogue_version() -> int:
 
 
 def search_resources(
-    data: dict[str, Any],
-    *,
-    areas: dict[str, KnowledgeArea],
-    sort: str,
-    cross_language: bool,
-    version: int | None = None,
+    filters: ResourceFilters, *, areas: dict[str, KnowledgeArea], version: int | None = None
 ) -> ResourceSearch:
     """Search and filter the published resources, answering from the cache while the catalogue is unchanged."""
+    data, sort, cross_language = filters.criteria(), filters.sort, filters.cross_language
     sort = sort if data.get("q") or sort != Sort.RELEVANCE else Sort.NEWEST
     version = catalogue_version() if version is None else version
     key_data = json.dumps([version, sorted(data.items()), sort, cross_language], default=str)

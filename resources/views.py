@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
@@ -15,10 +15,11 @@ from taggit.models import Tag
 
 from resources import jsonld
 from resources.embeds import discovery_links
-from resources.facets import FacetGroup, SearchListMixin, facet_links
+from resources.facets import FacetGroup, facet_links
 from resources.forms import ResourceSearchForm
+from resources.frontdoor import SearchFront, SearchListView
 from resources.models import KnowledgeArea, Resource
-from resources.selectors import PAGE_SIZE, areas_with_counts, catalogue_version, search_resources
+from resources.selectors import PAGE_SIZE, ResourceSearch, areas_with_counts, catalogue_version, search_resources
 from teams.jsonld import script
 
 PAGE_CACHE_SECONDS = 300
@@ -52,36 +53,28 @@ def cached_while_catalogue_unchanged(view: Callable[..., HttpResponse]) -> Calla
     return wrapper
 
 
+class ResourceFront(SearchFront[ResourceSearchForm, ResourceSearch]):
+    model = Resource
+
+    def form(self, request: HttpRequest) -> ResourceSearchForm:
+        return ResourceSearchForm(request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
+
+    def search(self, form: ResourceSearchForm, request: HttpRequest) -> ResourceSearch:
+        version = getattr(request, "catalogue_version", None)
+        return search_resources(form.filters(), areas=form.areas, version=version)
+
+    def facets(self, found: ResourceSearch, form: ResourceSearchForm, params: QueryDict) -> list[FacetGroup]:
+        return facet_links(found.facets, form, params)
+
+
 @method_decorator(cached_while_catalogue_unchanged, name="get")
-class ResourceListView(SearchListMixin, ListView):
+class ResourceListView(SearchListView):
     """Browse and search the published resources: a search box, filters with counts, sorting, pages."""
 
     template_name = "resources/resource_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "resources"
-    search_model = Resource
-
-    def get_queryset(self) -> QuerySet[Resource]:
-        areas = list(KnowledgeArea.objects.order_by("name"))
-        self.form = ResourceSearchForm(self.request.GET, areas=areas)
-        if not self.form.is_valid():
-            # The errors are shown beside the fields; what was typed stays in them.
-            self.search = None
-            return Resource.objects.none()
-        self.search = search_resources(
-            self.form.cleaned_data,
-            areas=self.form.areas,
-            sort=self.form.chosen_sort,
-            cross_language=self.form.cross_language,
-            version=getattr(self.request, "catalogue_version", None),
-        )
-        return Resource.objects.none()
-
-    def facet_groups(self) -> list[FacetGroup]:
-        return facet_links(self.search.facets, self.form, self.request.GET)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+    front = ResourceFront()
 
 
 class ResourceDetailView(DetailView):

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.staff.selectors import ExperienceFilters
 from resources.models import KnowledgeArea
 from teams.models import (
     SCALE,
@@ -135,6 +136,10 @@ class ExchangeSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.areas = {area.slug: area for area in areas}
         self.fields["area"].choices = [("", _("any")), *((area.slug, str(area)) for area in areas)]  # type: ignore[attr-defined]
+
+    def filters(self) -> ExperienceFilters:
+        """The valid form's words and filters."""
+        return ExperienceFilters(**{name: self.cleaned_data.get(name) or "" for name in self.fields})
 
 
 class AssessmentForm(forms.Form):

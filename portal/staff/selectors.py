@@ -62,20 +62,33 @@ class ExperienceSearch:
         return list(self.results[start:stop])
 
 
-def search_experiences(data: dict[str, Any], *, area: KnowledgeArea | None = None) -> ExperienceSearch:
-    """Exchange-bank entries (staff see all of them) matching the words and filters of the search form."""
+@dataclass(frozen=True)
+class ExperienceFilters:
+    """What an exchange-bank search asks for, as ``ExchangeSearchForm`` reads it from the address (empty: any)."""
+
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    area: str = ""
+    country: str = ""
+    tag: str = ""
+
+
+def search_experiences(filters: ExperienceFilters, *, area: KnowledgeArea | None = None) -> ExperienceSearch:
+    """Exchange-bank entries (staff see all of them) matching the words and filters of the search form; ``area``:
+    the knowledge area ``filters.area`` names."""
     entries: QuerySet[Experience] = Experience.objects.for_listing().prefetch_related(areas_prefetch())
-    if data.get("kind"):
-        entries = entries.filter(kind=data["kind"])
-    if data.get("status"):
-        entries = entries.filter(status=data["status"])
-    if data.get("country"):
-        entries = entries.filter(library__country=data["country"])
-    if data.get("tag"):
-        entries = entries.filter(tags__contains=[data["tag"]])
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.country:
+        entries = entries.filter(library__country=filters.country)
+    if filters.tag:
+        entries = entries.filter(tags__contains=[filters.tag])
     if area is not None:
         entries = entries.filter(knowledge_areas=area)
-    query = understand(data["q"]) if data.get("q") else None
+    query = understand(filters.q) if filters.q else None
     if query:
         entries = search(entries, query).order_by("-rank", "-created_at", "pk")
     else:

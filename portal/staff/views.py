@@ -12,15 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
 
 from portal.staff.chart import profile_chart
 from portal.staff.forms import (
@@ -34,6 +33,7 @@ from portal.staff.forms import (
 )
 from portal.staff.selectors import (
     PAGE_SIZE,
+    ExperienceSearch,
     areas_prefetch,
     newest_experiences,
     recommendations_for,
@@ -41,7 +41,8 @@ from portal.staff.selectors import (
     waiting_for_review,
 )
 from resources.embeds import embed_url, iframe_html
-from resources.facets import FACET_TITLES, FacetGroup, SearchListMixin, facet_group
+from resources.facets import FACET_TITLES, FacetGroup, facet_group
+from resources.frontdoor import SearchFront, SearchListView
 from resources.models import KnowledgeArea
 from resources.models.catalogue import REVIEW_WAIT_DAYS
 from resources.offers.forms import OfferSearchForm
@@ -244,36 +245,35 @@ def team_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 # Exchange bank ---------------------------------------------------------------------------------------------
 
 
+class ExchangeFront(SearchFront[ExchangeSearchForm, ExperienceSearch]):
+    model = Experience
+
+    def form(self, request: HttpRequest) -> ExchangeSearchForm:
+        return ExchangeSearchForm(request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
+
+    def search(self, form: ExchangeSearchForm, request: HttpRequest) -> ExperienceSearch:
+        filters = form.filters()
+        return search_experiences(filters, area=form.areas.get(filters.area))
+
+    def facets(self, found: ExperienceSearch, form: ExchangeSearchForm, params: QueryDict) -> list[FacetGroup]:
+        groups = []
+        for name, rows in found.facets.items():
+            field = form.fields[name]
+            labels = dict(field.choices) if isinstance(field, forms.ChoiceField) else {}  # type: ignore[arg-type]
+            rows = [(value, str(labels.get(value, value)), count) for value, _label, count in rows]
+            if group := facet_group(name, str(FACET_TITLES[name]), rows, params):
+                groups.append(group)
+        return groups
+
+
 @method_decorator(staff_required, name="dispatch")
-class ExchangeListView(SearchListMixin, ListView):
+class ExchangeListView(SearchListView):
     """Search the exchange bank: words and filters with counts, pages of entries."""
 
     template_name = "staff/exchange_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "entries"
-    search_model = Experience
-
-    def get_queryset(self) -> QuerySet[Experience]:
-        self.form = ExchangeSearchForm(self.request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
-        self.search = None
-        if self.form.is_valid():
-            # The errors are shown beside the fields otherwise; what was typed stays in them.
-            data = self.form.cleaned_data
-            self.search = search_experiences(data, area=self.form.areas.get(data["area"]))
-        return Experience.objects.none()
-
-    def facet_groups(self) -> list[FacetGroup]:
-        groups = []
-        for name, rows in self.search.facets.items():
-            field = self.form.fields[name]
-            labels = dict(field.choices) if isinstance(field, forms.ChoiceField) else {}  # type: ignore[arg-type]
-            rows = [(value, str(labels.get(value, value)), count) for value, _label, count in rows]
-            if group := facet_group(name, str(FACET_TITLES[name]), rows, self.request.GET):
-                groups.append(group)
-        return groups
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+    front = ExchangeFront()
 
 
 def _experience(slug: str) -> Experience:

@@ -210,13 +210,7 @@ def list_resources(request: HttpRequest, params: Query[ResourceParams]) -> dict[
     form = ResourceSearchForm(request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
     if not form.is_valid():
         raise _form_errors(form)
-    found = search_resources(
-        form.cleaned_data,
-        areas=form.areas,
-        sort=form.chosen_sort,
-        cross_language=form.cross_language,
-        version=getattr(request, "catalogue_version", None),
-    )
+    found = search_resources(form.filters(), areas=form.areas, version=getattr(request, "catalogue_version", None))
     assert found.results is not None
     rows, next_cursor = cursors.page(found.results.for_listing(), cursor=params.cursor, limit=params.limit)  # type: ignore[attr-defined]
     return {

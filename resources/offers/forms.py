@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +17,8 @@ from django.utils.translation import ngettext
 
 from resources.models import KnowledgeArea, OfferFormat, OfferSession, SchoolOffer, Subject
 from resources.models.offers import MAX_PROPOSED_DATES
-from resources.offers.selectors import OfferSearch, Place, Sort, places_with_offers, search_offers
-from resources.school_years import year_choices
+from resources.offers.selectors import OfferFilters, OfferSearch, Place, Sort, places_with_offers, search_offers
+from resources.school_years import COUNTRY_OF_LANGUAGE, year_choices
 from resources.search import MAX_QUERY_LENGTH
 from teams.models import Country
 from teams.text import slug_of
@@ -59,6 +60,9 @@ class OfferSearchForm(forms.Form):
         required=False,
         choices=[(Sort.RELEVANCE, _("Best match")), (Sort.NEXT_SESSION, _("Next free session"))],
     )
+
+    default_country = ""
+    params: QueryDict | None = None
 
     def __init__(
         self,
@@ -110,11 +114,35 @@ class OfferSearchForm(forms.Form):
             language=language,
         )
 
+    @classmethod
+    def for_visitor(cls, request: HttpRequest) -> OfferSearchForm:
+        """The offer list's form. Teachers look for offers near them: the country of the page's language (English:
+        all countries), unless the address chooses one; ``country=`` (empty) asks for all countries.
+        ``default_country``: the one chosen for the visitor; ``params``: the address with it, for facet links."""
+        data = request.GET.copy()
+        default_country = ""
+        if "country" not in data and (country := COUNTRY_OF_LANGUAGE.get(request.LANGUAGE_CODE[:2])):
+            data["country"] = default_country = country
+        form = cls.of(data, language=request.LANGUAGE_CODE)
+        form.default_country, form.params = default_country, data
+        return form
+
+    def filters(self) -> OfferFilters:
+        """The valid form's words and filters."""
+        data = self.cleaned_data
+        return OfferFilters(
+            **{name: data.get(name) or "" for name in ["q", "subject", "area", "country", "region", "municipality"]},
+            year=data.get("year"),
+            format=data.get("format") or "",
+            after=data.get("from"),
+            before=data.get("to"),
+            sort=data["sort"],
+        )
+
     def search(self) -> OfferSearch:
         """The offers the valid form asks for, with facet counts."""
         return search_offers(
-            self.cleaned_data,
-            sort=self.cleaned_data["sort"],
+            self.filters(),
             subjects=self.subjects,
             areas=self.areas,
             regions=self.regions,

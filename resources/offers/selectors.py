@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.core import signing
 from django.db.models import DateTimeField, F, OuterRef, Q, QuerySet, Subquery
@@ -112,8 +111,26 @@ def with_next_free_session(
     ).select_related("library")
 
 
+@dataclass(frozen=True)
+class OfferFilters:
+    """What an offer search asks for, as ``OfferSearchForm`` reads it from the address (empty: any). ``after`` and
+    ``before`` are the ``from`` and ``to`` parameters: offers with a free session between them."""
+
+    q: str = ""
+    year: int | None = None
+    subject: str = ""
+    area: str = ""
+    country: str = ""
+    region: str = ""
+    municipality: str = ""
+    format: str = ""
+    after: date | None = None
+    before: date | None = None
+    sort: str = Sort.NEXT_SESSION
+
+
 def filtered_offers(
-    data: dict[str, Any],
+    filters: OfferFilters,
     *,
     subjects: dict[str, Subject],
     areas: dict[str, KnowledgeArea],
@@ -121,50 +138,49 @@ def filtered_offers(
     municipalities: dict[str, list[str]],
 ) -> QuerySet[SchoolOffer]:
     offers = SchoolOffer.objects.published()
-    if data.get("year") is not None:
-        offers = offers.for_year(data["year"])
-    if subject := subjects.get(data.get("subject") or ""):
+    if filters.year is not None:
+        offers = offers.for_year(filters.year)
+    if subject := subjects.get(filters.subject):
         offers = offers.filter(subjects=subject)
-    if area := areas.get(data.get("area") or ""):
+    if area := areas.get(filters.area):
         # An area includes its sub-areas.
         links = SchoolOffer.areas.through.objects.filter(Q(knowledgearea=area) | Q(knowledgearea__parent=area))
         offers = offers.filter(pk__in=links.values("schooloffer_id"))
-    if country := data.get("country"):
-        offers = offers.filter(library__country=country)
-    if names := regions.get(data.get("region") or ""):
+    if filters.country:
+        offers = offers.filter(library__country=filters.country)
+    if names := regions.get(filters.region):
         offers = offers.filter(library__region__in=names)
-    if names := municipalities.get(data.get("municipality") or ""):
+    if names := municipalities.get(filters.municipality):
         offers = offers.filter(library__municipality__in=names)
-    if offer_format := data.get("format"):
-        offers = offers.filter(format=offer_format)
-    if data.get("from") or data.get("to"):
-        sessions = free_sessions(after=data.get("from"), before=data.get("to"))
+    if filters.format:
+        offers = offers.filter(format=filters.format)
+    if filters.after or filters.before:
+        sessions = free_sessions(after=filters.after, before=filters.before)
         offers = offers.filter(pk__in=sessions.values("offer_id"))
     return offers
 
 
 def search_offers(
-    data: dict[str, Any],
+    filters: OfferFilters,
     *,
-    sort: str,
     subjects: dict[str, Subject],
     areas: dict[str, KnowledgeArea],
     regions: dict[str, list[str]],
     municipalities: dict[str, list[str]],
 ) -> OfferSearch:
     """Filter and search the published offers: facet counts in one query, the page's rows in another."""
-    query = understand(data["q"]) if data.get("q") else None
-    results = filtered_offers(data, subjects=subjects, areas=areas, regions=regions, municipalities=municipalities)
+    query = understand(filters.q) if filters.q else None
+    results = filtered_offers(filters, subjects=subjects, areas=areas, regions=regions, municipalities=municipalities)
     if query:
         results = search(results, query)
     found = counted(results, OFFER_FACETS, FACET_COLUMNS)
-    results = with_next_free_session(results, after=data.get("from"), before=data.get("to"))
-    if sort == Sort.RELEVANCE and query:
+    results = with_next_free_session(results, after=filters.after, before=filters.before)
+    if filters.sort == Sort.RELEVANCE and query:
         results = results.order_by("-rank", "title", "pk")
     else:
         results = results.order_by(F("next_session").asc(nulls_last=True), "title", "pk")
     suggestion = (
-        did_you_mean(SchoolOffer.objects.published(), data["q"], query, found=bool(found.total)) if query else ""
+        did_you_mean(SchoolOffer.objects.published(), filters.q, query, found=bool(found.total)) if query else ""
     )
     return OfferSearch(total=found.total, facets=found.facets, results=results, query=query, suggestion=suggestion)
 

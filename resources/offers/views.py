@@ -8,69 +8,69 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from resources import jsonld
 from resources.embeds import discovery_links
-from resources.facets import FacetGroup, SearchListMixin
+from resources.facets import FacetGroup
+from resources.frontdoor import SearchFront, SearchListView
 from resources.models import BookingRequest, OfferSession, SchoolOffer
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
 from resources.offers.forms import BookingRequestForm, OfferSearchForm
 from resources.offers.ics import booking_calendar, has_calendar, session_calendar
-from resources.offers.selectors import PAGE_SIZE, booking_for_form, booking_for_token, booking_token
+from resources.offers.selectors import PAGE_SIZE, OfferSearch, booking_for_form, booking_for_token, booking_token
 from resources.ratelimit import over_limit
-from resources.school_years import COUNTRY_OF_LANGUAGE
 from teams.ics import calendar_response
 from teams.jsonld import script
 from teams.models import Country
 
 
-class OfferListView(SearchListMixin, ListView):
+class OfferFront(SearchFront[OfferSearchForm, OfferSearch]):
+    model = SchoolOffer
+
+    def form(self, request: HttpRequest) -> OfferSearchForm:
+        return OfferSearchForm.for_visitor(request)
+
+    def search(self, form: OfferSearchForm, request: HttpRequest) -> OfferSearch:
+        return form.search()
+
+    def facets(self, found: OfferSearch, form: OfferSearchForm, params: QueryDict) -> list[FacetGroup]:
+        return offer_facet_links(found.facets, form, params)
+
+    def params(self, form: OfferSearchForm, request: HttpRequest) -> QueryDict:
+        return form.params if form.params is not None else request.GET  # the facet links keep the country shown
+
+
+class OfferListView(SearchListView):
     """Find school offers: school year, subject, area, place, format, free dates and words, with counts."""
 
     template_name = "resources/offers/offer_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "offers"
-    search_model = SchoolOffer
-
-    def get_queryset(self) -> QuerySet[SchoolOffer]:
-        data = self.request.GET.copy()
-        # Teachers look for offers near them: the country of the page's language (English: all countries), unless
-        # the address chooses one; ``country=`` (empty) asks for all countries.
-        self.default_country = ""
-        if "country" not in data and (country := COUNTRY_OF_LANGUAGE.get(self.request.LANGUAGE_CODE[:2])):
-            data["country"] = self.default_country = country
-        self.params = data.copy()  # the facet links keep the country shown
-        self.form = OfferSearchForm.of(data, language=self.request.LANGUAGE_CODE)
-        # Invalid: the errors are shown beside the fields; what was typed stays in them.
-        self.search = self.form.search() if self.form.is_valid() else None
-        return SchoolOffer.objects.none()
-
-    def facet_groups(self) -> list[FacetGroup]:
-        return offer_facet_links(self.search.facets, self.form, self.params)
+    front = OfferFront()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            form=self.form, filtered_feed=self.filtered_feed(), default_country=self.default_country_shown(), **kwargs
+            filtered_feed=self.filtered_feed(), default_country=self.default_country_shown(), **kwargs
         )
 
     def default_country_shown(self) -> dict[str, str] | None:
         """The country chosen for the visitor, by name, and the address of the same list in all countries."""
-        if not self.default_country:
+        if not self.form.default_country:
             return None
         everywhere = self.request.GET.copy()
         everywhere.pop("page", None)
         everywhere["country"] = ""
-        return {"name": str(Country(self.default_country).label), "all_url": f"?{everywhere.urlencode()}"}
+        return {"name": str(Country(self.form.default_country).label), "all_url": f"?{everywhere.urlencode()}"}
 
     def filtered_feed(self) -> dict[str, str] | None:
         """The feed of the municipality (and school year) the list is filtered by, if it is."""
@@ -80,7 +80,7 @@ class OfferListView(SearchListMixin, ListView):
         title = _("New school offers in %(municipality)s") % {"municipality": self.form.municipalities[slug][0]}
         if (year := self.form.cleaned_data.get("year")) is not None:
             query["year"] = str(year)
-            title = f"{title}, {dict(self.form.fields['year'].choices)[year]}"  # type: ignore[attr-defined]
+            title = f"{title}, {dict(self.form.fields['year'].choices)[year]}"
         return {"query": urlencode(query), "title": title}
 
 
