@@ -18,7 +18,13 @@ from resources.embeds import discovery_links
 from resources.facets import FacetGroup, SearchListMixin, facet_links
 from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource
-from resources.selectors import PAGE_SIZE, areas_with_counts, catalogue_version, search_resources
+from resources.selectors import (
+    PAGE_SIZE,
+    areas_with_counts,
+    catalogue_version,
+    normalised_search,
+    search_resources,
+)
 from teams.jsonld import script
 
 PAGE_CACHE_SECONDS = 300
@@ -81,7 +87,9 @@ class ResourceListView(SearchListMixin, ListView):
         return facet_links(self.search.facets, self.form, self.request.GET)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(form=self.form, **kwargs)
+        # The search as a saved search names it: its feed's and its follow's query ("" for the whole catalogue).
+        saved_search = normalised_search(self.form) if self.search is not None else ""
+        return super().get_context_data(form=self.form, saved_search=saved_search, **kwargs)
 
 
 class ResourceDetailView(DetailView):
