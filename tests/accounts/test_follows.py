@@ -99,7 +99,8 @@ def test_a_bad_search_or_kind_or_thing_cannot_be_followed(client, member):
 def test_following_needs_an_account(client, db):
     area = KnowledgeAreaFactory()
     response = follow(client, "area", area)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:sign-in"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
     assert not Follow.objects.exists()
 
 
@@ -184,7 +185,8 @@ def test_each_kind_finds_what_is_new(member, jobs, kind):
     Follow.objects.create(user=member, kind=kind, target_id=target_id, query=query)
     backdate(member)
     (message,) = digest_of(jobs, member)
-    assert expected in message.body and "Dolt erbjudande" not in message.body
+    assert expected in message.body
+    assert "Dolt erbjudande" not in message.body
 
 
 # Unfollow ------------------------------------------------------------------------------------------------
@@ -195,7 +197,8 @@ def test_the_unfollow_link_works_without_signing_in_and_asks_first(client, membe
     gone = Follow.objects.get(user=member, kind="area")
     url = reverse("accounts:unfollow", kwargs={"token": unfollow_token(user_id=member.pk, follow_id=gone.pk)})
     shown = client.get(url)
-    assert shown.status_code == 200 and "Källkritik" in shown.content.decode()
+    assert shown.status_code == 200
+    assert "Källkritik" in shown.content.decode()
     assert Follow.objects.filter(pk=gone.pk).exists()  # a link scanner's GET stops nothing
     assert client.post(url).status_code == 200
     assert list(Follow.objects.filter(user=member)) == [kept]
@@ -258,7 +261,8 @@ def test_staff_digest_tells_new_reports_and_review_requests_of_their_teams_only(
     ResourceFactory(title="Väntar på granskning", team=own, library=mine.library, status=Status.IN_REVIEW)
     ResourceFactory(title="Deras granskning", team=other, library=mine.library, status=Status.IN_REVIEW)
     (message,) = digest_of(jobs, staff)
-    assert "Vår resurs" in message.body and "Väntar på granskning" in message.body
+    assert "Vår resurs" in message.body
+    assert "Väntar på granskning" in message.body
     assert "Deras" not in message.body
     assert "/admin/resources/" in message.body
 

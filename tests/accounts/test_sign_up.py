@@ -24,12 +24,16 @@ def sign_up(client, email="nils@example.org", password=PASSWORD, again=None, lan
 
 def test_sign_up_makes_an_inactive_account_until_the_link_is_followed(client, jobs):
     response = sign_up(client, email="Nils@Example.org", language="da")
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:sign-up-done")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:sign-up-done")
     user = User.objects.get(email="nils@example.org")
-    assert not user.is_active and not user.is_staff and user.account.language == "da"
+    assert not user.is_active
+    assert not user.is_staff
+    assert user.account.language == "da"
     # Not open yet: the right password does not sign in.
     refused = client.post(reverse("accounts:sign-in"), {"username": "nils@example.org", "password": PASSWORD})
-    assert refused.status_code == 200 and not refused.context["user"].is_authenticated
+    assert refused.status_code == 200
+    assert not refused.context["user"].is_authenticated
 
     jobs.run()
     (message,) = mail.outbox
@@ -54,14 +58,16 @@ def test_a_forged_verification_link_opens_nothing(client, db):
     sign_up(client)
     user = User.objects.get(email="nils@example.org")
     response = client.get(reverse("accounts:verify", kwargs={"uidb64": "MQ", "token": "abc-123"}))
-    assert response.status_code == 200 and "accounts/verify_failed.html" in [t.name for t in response.templates]
+    assert response.status_code == 200
+    assert "accounts/verify_failed.html" in [t.name for t in response.templates]
     user.refresh_from_db()
     assert not user.is_active
 
 
 def test_signing_up_with_a_taken_address_looks_the_same_and_tells_the_owner(client, member, jobs):
     first = sign_up(client, email="LINA@example.org")
-    assert first.status_code == 302 and first["Location"] == reverse("accounts:sign-up-done")
+    assert first.status_code == 302
+    assert first["Location"] == reverse("accounts:sign-up-done")
     assert User.objects.filter(email__iexact="lina@example.org").count() == 1
     jobs.run()
     (message,) = mail.outbox
@@ -112,7 +118,8 @@ def test_sign_ups_are_limited_per_address(client, db, settings):
 
 def test_sign_in_and_out_by_email_address(client, member):
     response = client.post(reverse("accounts:sign-in"), {"username": "Lina@example.org", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:account")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:account")
     assert client.get(reverse("accounts:account")).status_code == 200
     client.post(reverse("accounts:sign-out"))
     assert client.get(reverse("accounts:account")).status_code == 302
@@ -124,7 +131,8 @@ def test_a_wrong_password_is_explained_and_the_address_kept(client, member):
     html = response.content.decode()
     with translation.override("sv"):
         explained = _("That e-mail address and password do not match an open account.")
-    assert explained.split(".")[0] in html and 'value="lina@example.org"' in html
+    assert explained.split(".")[0] in html
+    assert 'value="lina@example.org"' in html
 
 
 def test_staff_sign_in_on_the_same_page_with_their_user_name(client, db):
@@ -132,7 +140,8 @@ def test_staff_sign_in_on_the_same_page_with_their_user_name(client, db):
     response = client.post(
         reverse("accounts:sign-in"), {"username": "karin", "password": "secret-password", "next": "/sv/staff/"}
     )
-    assert response.status_code == 302 and response["Location"] == "/sv/staff/"
+    assert response.status_code == 302
+    assert response["Location"] == "/sv/staff/"
     # The staff pages send whoever is signed out to this page.
     client.logout()
     assert client.get("/sv/staff/")["Location"].startswith(reverse("accounts:sign-in"))
@@ -141,7 +150,8 @@ def test_staff_sign_in_on_the_same_page_with_their_user_name(client, db):
 def test_password_reset_sends_a_link_only_to_an_open_account_and_answers_the_same(client, member, jobs):
     for address in ["lina@example.org", "nobody@example.org"]:
         response = client.post(reverse("accounts:password-reset"), {"email": address})
-        assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
     jobs.run()
     (message,) = mail.outbox
     assert message.to == ["lina@example.org"]
@@ -159,7 +169,8 @@ def test_the_account_page_saves_settings_and_refuses_bad_values_with_a_message(c
     url = reverse("accounts:account")
     bad = client.post(url, {"language": "xx", "frequency": "hourly"})
     assert bad.status_code == 200
-    assert "frequency" in bad.context["form"].errors and "language" in bad.context["form"].errors
+    assert "frequency" in bad.context["form"].errors
+    assert "language" in bad.context["form"].errors
     assert "Välj ett giltigt alternativ" in bad.content.decode()
     assert client.post(url, {"language": "nb", "frequency": "daily"}).status_code == 302
     account = Account.objects.get(user=member)
@@ -171,7 +182,8 @@ def test_delete_my_account_asks_first_then_removes_the_person_and_their_follows(
     Follow.objects.create(user=member, kind="area", target_id=area.pk)
     client.force_login(member)
     unconfirmed = client.post(reverse("accounts:delete"), {})
-    assert unconfirmed.status_code == 200 and "confirm" in unconfirmed.context["form"].errors
+    assert unconfirmed.status_code == 200
+    assert "confirm" in unconfirmed.context["form"].errors
     assert User.objects.filter(pk=member.pk).exists()
 
     response = client.post(reverse("accounts:delete"), {"confirm": "on"})
