@@ -30,7 +30,7 @@ from teams.models import LearningTeam, Library
 from teams.text import slug_of
 
 FEED_SIZE = 50
-NEWEST_FIRST = [F("published_at").desc(nulls_last=True), "-pk"]
+NEWEST_FIRST: list[Any] = [F("published_at").desc(nulls_last=True), "-pk"]
 
 
 class CatalogueFeed(Feed):

@@ -13,7 +13,7 @@ class AccountAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["user", "digest_sent_at", "created_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 
@@ -25,5 +25,5 @@ class FollowAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["user", "kind", "target_id", "query", "created_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -47,7 +47,7 @@ class FollowKind:
     def targets(self, ids: Iterable[int]) -> dict[int, Any]:
         """The followed things by id, in one query; a deleted thing is missing (its follows are passed over)."""
         assert self.model is not None
-        return self.model._default_manager.in_bulk(set(ids))  # type: ignore[attr-defined]
+        return self.model._default_manager.in_bulk(set(ids))
 
     def name(self, target: Any, query: str) -> str:
         return str(target)

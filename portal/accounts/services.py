@@ -79,4 +79,4 @@ def digest_sent(*, account: Account, until: datetime) -> None:
 
 # How long after the last digest each frequency's next one is due; a little under a day or a week, so that a
 # digest job starting a few minutes late does not skip a day.
-DUE_AFTER = {Frequency.DAILY: timedelta(hours=20), Frequency.WEEKLY: timedelta(days=6, hours=20)}
+DUE_AFTER: dict[str, timedelta] = {Frequency.DAILY: timedelta(hours=20), Frequency.WEEKLY: timedelta(days=6, hours=20)}
