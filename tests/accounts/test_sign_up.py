@@ -130,8 +130,12 @@ def test_a_wrong_password_is_explained_and_the_address_kept(client, member):
     assert response.status_code == 200
     html = response.content.decode()
     with translation.override("sv"):
-        explained = _("That e-mail address and password do not match an open account.")
-    assert explained.split(".")[0] in html
+        explained = _(
+            "That e-mail address and password do not match an open account. Check both; a new account opens "
+            "only after you follow the link we e-mailed."
+        )
+    assert explained in response.context["form"].non_field_errors()
+    assert explained.split(";")[0] in html
     assert 'value="lina@example.org"' in html
 
 
