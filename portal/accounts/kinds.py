@@ -62,10 +62,11 @@ class FollowKind:
         raise NotImplementedError
 
     @staticmethod
-    def resources(resources: Any) -> list[NewThing]:
+    def newest(things: Any) -> list[NewThing]:
+        """Lines for the newest published resources or offers of a queryset."""
         return [
-            NewThing(resource.title, resource.get_absolute_url(), resource.summary)
-            for resource in resources.order_by("-published_at", "-pk")[:DIGEST_ITEMS]
+            NewThing(thing.title, thing.get_absolute_url(), thing.summary)
+            for thing in things.order_by("-published_at", "-pk")[:DIGEST_ITEMS]
         ]
 
 
@@ -90,7 +91,7 @@ class AreaKind(FollowKind):
         return target.localized_name
 
     def new_since(self, target: KnowledgeArea, query: str, since: datetime, until: datetime) -> list[NewThing]:
-        return self.resources(published_between(Resource.objects.in_area(target), since, until))
+        return self.newest(published_between(Resource.objects.in_area(target), since, until))
 
 
 @register
@@ -99,7 +100,7 @@ class TeamKind(FollowKind):
     label, button = _("learning team"), _("Follow this learning team")
 
     def new_since(self, target: LearningTeam, query: str, since: datetime, until: datetime) -> list[NewThing]:
-        return self.resources(published_between(Resource.objects.filter(team=target), since, until))
+        return self.newest(published_between(Resource.objects.filter(team=target), since, until))
 
 
 @register
@@ -111,11 +112,7 @@ class LibraryOffersKind(FollowKind):
         return str(_("School offers of %(library)s") % {"library": target.name})
 
     def new_since(self, target: Library, query: str, since: datetime, until: datetime) -> list[NewThing]:
-        offers = published_between(SchoolOffer.objects.filter(library=target), since, until)
-        return [
-            NewThing(offer.title, offer.get_absolute_url(), offer.summary)
-            for offer in offers.order_by("-published_at", "-pk")[:DIGEST_ITEMS]
-        ]
+        return self.newest(published_between(SchoolOffer.objects.filter(library=target), since, until))
 
 
 @register
@@ -143,7 +140,7 @@ class SearchKind(FollowKind):
         form = saved_search_form(QueryDict(query))
         if not form.is_valid():  # an area or tag of the search was removed since
             return []
-        return self.resources(newest_in_search(form, since=since).filter(published_at__lte=until))
+        return self.newest(newest_in_search(form, since=since).filter(published_at__lte=until))
 
     @staticmethod
     def normalised(params: QueryDict) -> str | None:
@@ -153,56 +150,64 @@ class SearchKind(FollowKind):
 
 
 class TeamStaffKind(FollowKind):
-    """Staff follow what waits for their own teams; a follow of a team one has left tells nothing more."""
+    """Staff follow what waits for their own teams, linked to its admin page; a follow of a team one has left
+    tells nothing more. Each kind names its queue's model admin, its date, and how the changelist filters a team."""
 
     model, staff_only = LearningTeam, True
+    name_text: ClassVar[Any]  # lazily translated, with the team's name for %(team)s
+    admin: ClassVar[str]  # "resources_problemreport": the admin's URL names
+    team_filter: ClassVar[str]  # the changelist's query string for one team, with {team}
+    dated_by: ClassVar[str]  # the field that says when a thing joined the queue
 
     def may_follow(self, user: Any, target: LearningTeam) -> bool:
         return is_staff_member(user) and own_teams(user).filter(pk=target.pk).exists()
+
+    def name(self, target: LearningTeam, query: str) -> str:
+        return str(self.name_text % {"team": target.name})
+
+    def path(self, target: LearningTeam, query: str) -> str:
+        return reverse(f"admin:{self.admin}_changelist") + "?" + self.team_filter.format(team=target.pk)
+
+    def queue(self, target: LearningTeam) -> Any:
+        raise NotImplementedError
+
+    def line(self, item: Any) -> NewThing:
+        raise NotImplementedError
+
+    def new_since(self, target: LearningTeam, query: str, since: datetime, until: datetime) -> list[NewThing]:
+        waiting = self.queue(target).filter(**{f"{self.dated_by}__gt": since, f"{self.dated_by}__lte": until})
+        return [self.line(item) for item in waiting.order_by(f"-{self.dated_by}", "-pk")[:DIGEST_ITEMS]]
+
+    def change_path(self, item: Any) -> str:
+        return reverse(f"admin:{self.admin}_change", args=[item.pk])
 
 
 @register
 class TeamReportsKind(TeamStaffKind):
     key = "team-reports"
     label, button = _("problem reports of a learning team"), _("Follow this team's problem reports")
+    name_text = _("Problem reports for %(team)s")
+    admin, team_filter, dated_by = "resources_problemreport", "resource__team__id__exact={team}", "created_at"
 
-    def name(self, target: LearningTeam, query: str) -> str:
-        return str(_("Problem reports for %(team)s") % {"team": target.name})
+    def queue(self, target: LearningTeam) -> Any:
+        return ProblemReport.objects.open().filter(resource__team=target).select_related("resource")
 
-    def path(self, target: LearningTeam, query: str) -> str:
-        return reverse("admin:resources_problemreport_changelist") + f"?resource__team__id__exact={target.pk}"
-
-    def new_since(self, target: LearningTeam, query: str, since: datetime, until: datetime) -> list[NewThing]:
-        reports = (
-            ProblemReport.objects.open()
-            .filter(resource__team=target, created_at__gt=since, created_at__lte=until)
-            .select_related("resource")
-        )
-        return [
-            NewThing(str(report), reverse("admin:resources_problemreport_change", args=[report.pk]), report.message)
-            for report in reports.order_by("-created_at", "-pk")[:DIGEST_ITEMS]
-        ]
+    def line(self, item: ProblemReport) -> NewThing:
+        return NewThing(str(item), self.change_path(item), item.message)
 
 
 @register
 class TeamReviewsKind(TeamStaffKind):
     key = "team-reviews"
     label, button = _("review requests of a learning team"), _("Follow this team's review requests")
+    name_text = _("Review requests for %(team)s")
+    admin, team_filter, dated_by = "resources_resource", "status__exact=in_review&team__id__exact={team}", "updated_at"
 
-    def name(self, target: LearningTeam, query: str) -> str:
-        return str(_("Review requests for %(team)s") % {"team": target.name})
+    def queue(self, target: LearningTeam) -> Any:
+        return Resource.objects.filter(team=target, status=Status.IN_REVIEW)
 
-    def path(self, target: LearningTeam, query: str) -> str:
-        return reverse("admin:resources_resource_changelist") + f"?status__exact=in_review&team__id__exact={target.pk}"
-
-    def new_since(self, target: LearningTeam, query: str, since: datetime, until: datetime) -> list[NewThing]:
-        waiting = Resource.objects.filter(
-            team=target, status=Status.IN_REVIEW, updated_at__gt=since, updated_at__lte=until
-        )
-        return [
-            NewThing(resource.title, reverse("admin:resources_resource_change", args=[resource.pk]), resource.summary)
-            for resource in waiting.order_by("-updated_at", "-pk")[:DIGEST_ITEMS]
-        ]
+    def line(self, item: Resource) -> NewThing:
+        return NewThing(item.title, self.change_path(item), item.summary)
 
 
 # INTEGRATOR: the collections' kind goes here, once resources/models/collections.py has the Collection model:
