@@ -30,7 +30,13 @@ def account_sign_up(*, email: str, password: str, language: str, base_url: str) 
             Account.objects.create(user=user, language=language)
             emails.verification_email.defer(user_id=user.pk, base_url=base_url)
     except IntegrityError:  # already there, or made at the same moment by a second sign-up
-        emails.already_registered_email.defer(email=email, language=language, base_url=base_url)
+        waiting = User.objects.filter(username__iexact=email, is_active=False, is_staff=False).first()
+        if waiting is not None:
+            # Not verified yet: the link again, for the password first chosen (a second sign-up changes nothing,
+            # so nobody can set the password of an address that is not theirs); it can be reset once open.
+            emails.verification_email.defer(user_id=waiting.pk, base_url=base_url)
+        else:
+            emails.already_registered_email.defer(email=email, language=language, base_url=base_url)
 
 
 def account_verify(*, user: User) -> None:

@@ -203,3 +203,15 @@ def test_staff_cannot_delete_their_account_here(client, db):
     client.force_login(staff)
     client.post(reverse("accounts:delete"), {"confirm": "on"})
     assert User.objects.filter(pk=staff.pk).exists()
+
+
+def test_signing_up_again_before_verifying_sends_the_link_again_and_keeps_the_first_password(client, jobs):
+    sign_up(client, email="nils@example.org")
+    sign_up(client, email="nils@example.org", password="ett-helt-annat-lösen-3")
+    jobs.run()
+    assert len(mail.outbox) == 2
+    (link,) = [link for link in links(mail.outbox[-1]) if "/verify/" in link]
+    client.get(link.removeprefix("http://testserver"))
+    user = User.objects.get(email="nils@example.org")
+    assert user.is_active
+    assert user.check_password(PASSWORD)
