@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "teams",
     "resources",
     "portal",
+    "portal.accounts",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,11 @@ SITE_URL = env_url("SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if not 
 # Booking requests one address (IP) may post to the school-offer forms per hour; 0 turns the limit off.
 BOOKING_RATE_LIMIT = env_int("BOOKING_RATE_LIMIT", 10)
 
+# New accounts and password links one address (IP) may ask for per hour (portal/accounts); 0 turns the limit off.
+ACCOUNT_RATE_LIMIT = env_int("ACCOUNT_RATE_LIMIT", 5)
+if ACCOUNT_RATE_LIMIT < 0:
+    raise ImproperlyConfigured(f"ACCOUNT_RATE_LIMIT must be 0 (no limit) or more per hour, not {ACCOUNT_RATE_LIMIT}.")
+
 # Requests one address (IP) may make to the JSON API (/api/) per minute; 0 turns the limit off.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 if API_RATE_LIMIT < 0:
@@ -180,8 +186,8 @@ if API_RATE_LIMIT < 0:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "teams.User"
-# Staff pages sign in here (the admin keeps its own sign-in page).
-LOGIN_URL = "login"
+# Patrons, teachers and staff sign in here (portal/accounts); the admin keeps its own sign-in page.
+LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "staff:home"
 LOGOUT_REDIRECT_URL = "home"
 

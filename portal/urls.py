@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("", include("resources.offers.urls")),
     path("", include("teams.urls")),
     path("staff/", include("portal.staff.urls")),
+    # Patrons' and teachers' accounts and follows (portal/accounts); staff sign in there too.
+    path("account/", include("portal.accounts.urls")),
     path("", include("portal.staff.public_urls")),
     # Staff sign in, sign out and reset their password by e-mail (django.contrib.auth's views; the e-mail is a job).
     path(

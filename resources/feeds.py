@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -21,13 +21,16 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from resources.forms import ResourceSearchForm
 from resources.models import KnowledgeArea, Resource, SchoolOffer
 from resources.models.catalogue import ResourceQuerySet
 from resources.school_years import band_label, parse_band
+from resources.selectors import SAVED_SEARCH_FIELDS, newest_in_search, normalised_search, saved_search_form
 from teams.models import LearningTeam, Library
 from teams.text import slug_of
 
 FEED_SIZE = 50
+NEWEST_FIRST: list[Any] = [F("published_at").desc(nulls_last=True), "-pk"]
 
 
 class CatalogueFeed(Feed):
@@ -99,26 +102,47 @@ class CatalogueFeed(Feed):
 
 
 class ResourceFeed(CatalogueFeed):
-    """The newest published resources in the whole catalogue."""
+    """The newest published resources in the whole catalogue, or of one search: the search page's address with
+    feed/atom/ after resources/ (/sv/resources/feed/atom/?q=klimat&language=sv) is that search's feed."""
 
     id_prefix = "resource"
+    search: ResourceSearchForm | None = None
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not kwargs and any(request.GET.get(name) for name in [*SAVED_SEARCH_FIELDS, "cross"]):
+            self.search = saved_search_form(request.GET)
+            if not self.search.is_valid():
+                # What the search page says beside its fields, as plain text, instead of a feed that looks right.
+                problems = [str(error) for errors in self.search.errors.values() for error in errors]
+                return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
 
     def title(self, obj: Any) -> str:
+        if self.search is not None and (words := self.search.cleaned_data.get("q")):
+            return _("New resources for “%(query)s” – Delarum") % {"query": words}
+        if self.search is not None:
+            return _("New resources in your search – Delarum")
         return _("New resources – Delarum")
 
     def description(self, obj: Any) -> str:
+        if self.search is not None:
+            return _("The newest open learning resources that this search of Delarum finds.")
         return _("The newest open learning resources that libraries in Sweden, Denmark and Norway published.")
 
     def link(self, obj: Any) -> str:
+        if self.search is not None:
+            return reverse("resources:list") + "?" + normalised_search(self.search)
         return reverse("resources:list")
 
     def resources(self, obj: Any) -> ResourceQuerySet:
+        if self.search is not None:
+            return newest_in_search(self.search)  # type: ignore[return-value]
         return Resource.objects.published()
 
     def items(self, obj: Any) -> QuerySet[Resource]:
         # Three queries whatever the number of entries: the resources with their library and team, then
-        # their knowledge areas and their tags.
-        return self.resources(obj).for_detail().newest_first()[:FEED_SIZE]
+        # their knowledge areas and their tags (a search understands its words first: one more).
+        return self.resources(obj).for_detail().order_by(*NEWEST_FIRST)[:FEED_SIZE]
 
     def item_categories(self, item: Resource) -> list[str]:
         return [*self.names(item.areas.all()), *(tag.name for tag in item.tags.all())]

@@ -6,7 +6,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
@@ -16,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
 from resources import semantic
-from resources.forms import ResourceFilters, Sort
+from resources.forms import ResourceFilters, ResourceSearchForm, Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import (
     HALF_WEIGHT,
@@ -336,3 +338,33 @@ def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea])
     if tag := data.get("tag"):
         queryset = queryset.filter(tag_ids__overlap=ArraySubquery(Tag.objects.filter(slug=tag).values("pk")))
     return queryset
+
+
+# A saved search (a follow, a search's feed) is the search page's query less its order and page: what it finds.
+SAVED_SEARCH_FIELDS = ["q", "area", "kind", "language", "audience", "license", "tag"]
+
+
+def saved_search_form(params: Any) -> ResourceSearchForm:
+    """The resource search form, bound to a search page's query parameters (a QueryDict or a dict)."""
+    return ResourceSearchForm(params, areas=list(KnowledgeArea.objects.order_by("name")))
+
+
+def normalised_search(form: ResourceSearchForm) -> str:
+    """The query string that names a valid search: its filled-in fields in a fixed order, ``cross=off`` kept;
+    ``?q=klimat&page=3&sort=title`` and ``?sort=newest&q=klimat`` are both ``q=klimat``."""
+    data = form.cleaned_data
+    pairs = [(name, str(data[name]).strip()) for name in SAVED_SEARCH_FIELDS if str(data.get(name) or "").strip()]
+    if not form.cross_language:
+        pairs.append(("cross", "off"))
+    return urlencode(pairs)
+
+
+def newest_in_search(form: ResourceSearchForm, *, since: datetime | None = None) -> QuerySet[Resource]:
+    """The published resources a valid search finds, newest first; with ``since``, only those published after it."""
+    data = form.cleaned_data
+    results = filtered_resources(data, areas=form.areas)
+    if data.get("q") and (query := understand(data["q"], cross_language=form.cross_language)):
+        results = search(results, query)
+    if since is not None:
+        results = results.filter(published_at__gt=since)
+    return results.order_by(*ORDERINGS[Sort.NEWEST])

@@ -19,7 +19,14 @@ from resources.facets import FacetGroup, facet_links
 from resources.forms import ResourceSearchForm
 from resources.frontdoor import SearchFront, SearchListView
 from resources.models import KnowledgeArea, Resource
-from resources.selectors import PAGE_SIZE, ResourceSearch, areas_with_counts, catalogue_version, search_resources
+from resources.selectors import (
+    PAGE_SIZE,
+    ResourceSearch,
+    areas_with_counts,
+    catalogue_version,
+    normalised_search,
+    search_resources,
+)
 from teams.jsonld import script
 
 PAGE_CACHE_SECONDS = 300
@@ -75,6 +82,11 @@ class ResourceListView(SearchListView):
     paginate_by = PAGE_SIZE
     context_object_name = "resources"
     front = ResourceFront()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The search as a saved search names it: its feed's and its follow's query ("" for the whole catalogue).
+        saved_search = normalised_search(self.form) if self.search is not None else ""
+        return super().get_context_data(saved_search=saved_search, **kwargs)
 
 
 class ResourceDetailView(DetailView):

@@ -17,6 +17,7 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
   their library's exchange-bank entries, and view and delete their teams' self-assessments; curators add,
   change and view activities, sign-ups and their library's exchange-bank entries.
 - Background jobs: coordinators see the task queue's jobs (failed e-mails among them) and send them again.
+- Accounts: coordinators see patrons' accounts and follows, and delete one when its owner asks.
 - Sign-in lockouts: coordinators see the failed sign-ins (django-axes' access attempts) and lift a lockout
   by deleting its row.
 - School offers: coordinators manage subjects, offers, sessions and booking requests; team leads and
@@ -72,6 +73,9 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         # The task queue's jobs (read only, with "retry", "cancel" and "abort" actions): what failed and why.
         ("procrastinate", "procrastinatejob"): ("view",),
         ("axes", "accessattempt"): ("view", "delete"),
+        # Patrons' accounts and follows (portal/accounts): seen and, when asked, deleted; the person changes them.
+        ("accounts", "account"): ("view", "delete"),
+        ("accounts", "follow"): ("view", "delete"),
     },
     TEAM_LEADS_GROUP: {
         ("teams", "library"): ("view",),

@@ -14,7 +14,7 @@ from tests.browser.test_phone import NOT_PAGES, address, pages, portal  # noqa: 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Pages behind the staff sign-in; tests/browser/test_phone.py holds them to a phone's width.
-SIGNED_IN = {"password_change", "password_change_done"}
+SIGNED_IN = {"password_change", "password_change_done", "accounts:account", "accounts:delete"}
 # The lists again with words typed: highlighted snippets, facet counts and the "did you mean" line.
 SEARCHES = {
     "resources:list": ["?q=källkritik", "?q=kallkritk"],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect
 
+from portal.accounts.tokens import unfollow_token
 from resources.offers.selectors import booking_token
 from teams.models import Visibility
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "health", "logout", "offers:request", "offers:session-ics", "offers:booking-ics", "staff:activity-ics",
     "staff:activity-sign-up", "staff:reflection-write", "staff:team-calendar", "staff:experience-tried",
-    "staff:assessment-chart",
+    "staff:assessment-chart", "accounts:sign-out", "accounts:follow",
     # Feeds, the sitemap, robots.txt and uploaded files are not pages (tests/outputs/ checks them).
     "media", "robots", "sitemap", "sitemap-section", "offers:feed-atom", "offers:feed-rss", "resources:feed-atom",
     "resources:feed-rss", "resources:area-feed-atom", "resources:area-feed-rss", "resources:library-feed-atom",
@@ -115,6 +116,10 @@ def pages(portal: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "staff:questionnaire": {"slug": portal["assessment"].questionnaire.slug},
         "staff:assessment": {"pk": portal["assessment"].pk}, "staff:embed": {},
         "embed-offers": {}, "embed-offer": {"slug": portal["offer"].slug},
+        "accounts:sign-up": {}, "accounts:sign-up-done": {}, "accounts:sign-in": {}, "accounts:password-reset": {},
+        "accounts:verify": {"uidb64": "MQ", "token": "not-a-token"}, "accounts:deleted": {},
+        "accounts:unfollow": {"token": unfollow_token(user_id=portal["user"].pk, follow_id=None)},
+        "accounts:account": {}, "accounts:delete": {},
     }  # fmt: skip
 
 

@@ -25,6 +25,8 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 from taggit.models import Tag
 
+from portal.accounts.models import Account, Follow
+from portal.accounts.tokens import unfollow_token
 from resources.models import (
     BrokenLink,
     HarvestSource,
@@ -110,6 +112,8 @@ MODEL_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "procrastinate.procrastinatejob": lambda ctx: ProcrastinateJob.objects.get(
         pk=booking_email.defer(booking_id=1, event="received", recipient="teacher", base_url="http://testserver")
     ),
+    "accounts.account": lambda ctx: Account.objects.create(user=ctx["patron"]),
+    "accounts.follow": lambda ctx: Follow.objects.create(user=ctx["patron"], kind="search", query="q=klimat"),
     "axes.accessattempt": lambda ctx: AccessAttempt.objects.create(
         username="karin", ip_address="203.0.113.5", user_agent="", failures_since_start=5
     ),
@@ -174,6 +178,9 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
         "changelist": "LLFFFO", "add": "LLFFFF", "change": "LLFFFO", "delete": "LLFFFF", "history": "LLFFFO",
     },
     "axes.accessattempt": {**COORDINATORS_ONLY, "add": "LLFFFF"},  # failed sign-ins are recorded, not added
+    # Patrons' accounts and follows: made by their owners, seen and deleted by coordinators.
+    "accounts.account": {**COORDINATORS_ONLY, "add": "LLFFFF"},
+    "accounts.follow": {**COORDINATORS_ONLY, "add": "LLFFFF"},
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}
@@ -254,6 +261,18 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "password_reset_done": (lambda ctx: {}, "OOOOOO"),
     "password_reset_confirm": (lambda ctx: {"uidb64": "MQ", "token": "not-a-token"}, "OOOOOO"),
     "password_reset_complete": (lambda ctx: {}, "OOOOOO"),
+    # Accounts and follows (portal/accounts): signed in, the sign-in and sign-up pages lead to the account page.
+    "accounts:sign-up": (lambda ctx: {}, "ORRRRR"),
+    "accounts:sign-up-done": (lambda ctx: {}, "OOOOOO"),
+    "accounts:verify": (lambda ctx: {"uidb64": "MQ", "token": "not-a-token"}, "OOOOOO"),
+    "accounts:sign-in": (lambda ctx: {}, "ORRRRR"),
+    "accounts:sign-out": (lambda ctx: {}, "MMMMMM"),  # a POST
+    "accounts:password-reset": (lambda ctx: {}, "OOOOOO"),
+    "accounts:account": (lambda ctx: {}, "LOOOOO"),
+    "accounts:delete": (lambda ctx: {}, "LOOOOO"),  # staff are told a coordinator closes their account
+    "accounts:deleted": (lambda ctx: {}, "OOOOOO"),
+    "accounts:follow": (lambda ctx: {}, "MMMMMM"),  # a POST
+    "accounts:unfollow": (lambda ctx: {"token": unfollow_token(user_id=ctx["patron"].pk, follow_id=None)}, "OOOOOO"),
     "staff:home": (lambda ctx: {}, "LFOOOO"),
     "staff:embed": (lambda ctx: {}, "LFOOOO"),
     "staff:activities": (lambda ctx: {}, "LFOOOO"),
@@ -324,7 +343,7 @@ def ctx(library_a, team_a, curator_a, curator_b, lead_a, coordinator, patron):
 def answer(response: Any) -> str:
     if response.status_code == 302:
         location = response["Location"]
-        if location.startswith((reverse("admin:login"), reverse("login"))):
+        if location.startswith((reverse("admin:login"), reverse("login"), reverse("accounts:sign-in"))):
             return "L"
         return "G" if location == reverse("admin:index") else "R"
     return {200: "O", 403: "F", 404: "N", 405: "M"}.get(response.status_code, str(response.status_code))

@@ -27,6 +27,7 @@ def test_the_daily_jobs_are_declared_in_code():
         "resources.tasks.harvest_sources": ("30 3 * * *", "periodic"),
         "resources.tasks.embed_resources": ("30 4 * * *", "periodic"),
         "teams.tasks.remind_reflections": ("0 7 * * *", "periodic"),
+        "portal.accounts.tasks.send_digests": ("0 5 * * *", "periodic"),
     }
 
 

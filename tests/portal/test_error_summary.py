@@ -28,10 +28,12 @@ def _extends_base(path: Path) -> bool:
 
 
 def _form_templates() -> list[Path]:
-    # The Django admin keeps its own error note; its templates are left to it.
+    # The Django admin keeps its own error note; its templates are left to it. A partial (its name starts with _,
+    # such as the follow button: one button, no fields) is included in pages that inherit base.html.
     return sorted(
         path for path in TEMPLATES.rglob("*.html")
         if "<form" in path.read_text() and path.relative_to(TEMPLATES).parts[0] != "admin"
+        and not path.name.startswith("_")
     )  # fmt: skip
 
 

@@ -118,7 +118,7 @@ def test_team_calendar_feed_closes_when_its_person_leaves_the_team_or_staff(clie
     curator_a.memberships.all().delete()
     response = client.get(feed)
     assert response.status_code == bad_token.status_code
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
 
     MembershipFactory(user=curator_a, team=team_a)
     assert b"BEGIN:VEVENT" in client.get(feed).content
