@@ -1,5 +1,6 @@
 """The resources app's models, one module per subject."""
 
+from resources.models.accessibility import AccessibilityFeature, AccessibilityHazard, AccessMode
 from resources.models.catalogue import (
     Audience,
     ChoiceArrayField,
@@ -28,6 +29,9 @@ from resources.models.search import SearchWord, Term, TermGroup, TermLanguage
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "AccessMode",
+    "AccessibilityFeature",
+    "AccessibilityHazard",
     "Audience",
     "Booking",
     "BookingRequest",
