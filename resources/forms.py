@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resources import accessibility
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSE_CHOICES
 from resources.models import Audience, Kind, KnowledgeArea
@@ -34,6 +35,18 @@ class ResourceSearchForm(forms.Form):
     )
     audience = forms.ChoiceField(label=_("Audience"), required=False, choices=[("", _("Everyone")), *Audience.choices])
     license = forms.ChoiceField(label=_("Licence"), required=False, choices=[("", _("All licences")), *LICENSE_CHOICES])
+    feature = forms.ChoiceField(
+        label=_("Accessibility"), required=False, choices=[("", _("Any")), *accessibility.FEATURE_CHOICES]
+    )
+    free_of = forms.ChoiceField(
+        label=_("Checked to be free of"),
+        required=False,
+        choices=[("", _("No matter")), *accessibility.FREE_OF_CHOICES],
+        help_text=_("Only resources whose library checked them for this hazard."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Content in the form of"), required=False, choices=[("", _("Any")), *accessibility.MODE_CHOICES]
+    )
     tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
     cross = forms.ChoiceField(

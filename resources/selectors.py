@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from taggit.models import Tag
 
+from resources import accessibility
 from resources.forms import Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import Facet, UnderstoodQuery, counted_with_facets, did_you_mean, search, understand
@@ -37,8 +38,9 @@ RESOURCE_FACETS = [
           JOIN taggit_tag tag ON tag.id = counted.tag_id
          ORDER BY 3 DESC, 2
          LIMIT 15"""),
+    *accessibility.FACETS,
 ]  # fmt: skip
-FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_ids"]
+FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_ids", *accessibility.COLUMNS]
 # A search with more hits than EXACT_UP_TO is *broad*: its number and facet counts are estimated from a sample of
 # about SAMPLE_ROWS resources. Sorted by relevance, a broad search whose hits are a large share of the catalogue
 # ranks only its newest RANKED_CANDIDATES hits (see ``ranks_newest_only``). The work per search then stays about
@@ -227,4 +229,4 @@ def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea])
         queryset = queryset.filter(audiences__contains=[audience])
     if tag := data.get("tag"):
         queryset = queryset.filter(tag_ids__overlap=ArraySubquery(Tag.objects.filter(slug=tag).values("pk")))
-    return queryset
+    return accessibility.filtered(queryset, data)

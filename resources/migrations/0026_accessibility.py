@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalresource',
             name='access_modes',
-            field=resources.models.catalogue.ChoiceArrayField(base_field=models.CharField(choices=[('textual', 'text'), ('visual', 'pictures and video'), ('auditory', 'sound')], max_length=30), blank=True, default=list, help_text='How the content is perceived: by reading text, by seeing pictures or video, by hearing sound.', size=None, verbose_name='access modes'),
+            field=resources.models.catalogue.ChoiceArrayField(base_field=models.CharField(choices=[('textual', 'text'), ('visual', 'pictures or video'), ('auditory', 'sound')], max_length=30), blank=True, default=list, help_text='How the content is perceived: by reading text, by seeing pictures or video, by hearing sound.', size=None, verbose_name='access modes'),
         ),
         migrations.AddField(
             model_name='historicalresource',
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='resource',
             name='access_modes',
-            field=resources.models.catalogue.ChoiceArrayField(base_field=models.CharField(choices=[('textual', 'text'), ('visual', 'pictures and video'), ('auditory', 'sound')], max_length=30), blank=True, default=list, help_text='How the content is perceived: by reading text, by seeing pictures or video, by hearing sound.', size=None, verbose_name='access modes'),
+            field=resources.models.catalogue.ChoiceArrayField(base_field=models.CharField(choices=[('textual', 'text'), ('visual', 'pictures or video'), ('auditory', 'sound')], max_length=30), blank=True, default=list, help_text='How the content is perceived: by reading text, by seeing pictures or video, by hearing sound.', size=None, verbose_name='access modes'),
         ),
         migrations.AddField(
             model_name='resource',

@@ -47,7 +47,7 @@ class AccessMode(models.TextChoices):
     """``accessMode``: the senses the content is perceived through."""
 
     TEXTUAL = "textual", _("text")
-    VISUAL = "visual", _("pictures and video")
+    VISUAL = "visual", _("pictures or video")
     AUDITORY = "auditory", _("sound")
 
 
