@@ -22,7 +22,6 @@ from portal.demo_pictures import give_demo_pictures
 from portal.seeding import DEMO_DIR, load, pick, sync
 from portal.staff.demo import sync_sharing
 from resources.imports import claim_slug
-from resources.models.catalogue import ACCESSIBILITY_FIELDS
 from resources.models import (
     ACTIVE_STATUSES,
     BookingRequest,
@@ -34,6 +33,7 @@ from resources.models import (
     Status,
     Subject,
 )
+from resources.models.catalogue import ACCESSIBILITY_FIELDS
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
