@@ -112,7 +112,7 @@ def test_import_and_export_round_trip(tmp_path, client, superuser, library_a):
     assert film.accessibility_hazards == ["none"]
     assert film.access_modes == ["visual", "auditory"]
     # The report says what the deprecated term was read as (in the command's language).
-    assert any("”captions”" in line and "accessibility_features" in line for line in out.getvalue().splitlines())
+    assert any("captions”" in line and "accessibility_features" in line for line in out.getvalue().splitlines())
 
     client.force_login(superuser)
     response = client.post(
