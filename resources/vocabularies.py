@@ -13,7 +13,7 @@ Every output (JSON-LD, OAI-PMH, feeds) and the import read these tables, so a te
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils import translation
 
@@ -377,16 +377,17 @@ ACCESS_MODE_SYNONYMS = _synonyms(
         AccessMode.AUDITORY: ["auditory", "audio", "sound"],
     }
 )
-for _table, _choices in [
-    (FEATURE_SYNONYMS, AccessibilityFeature),
-    (HAZARD_SYNONYMS, AccessibilityHazard),
-    (ACCESS_MODE_SYNONYMS, AccessMode),
-]:
+_ACCESSIBILITY_TABLES: list[tuple[dict[str, str], list[tuple[str, Any]]]] = [
+    (FEATURE_SYNONYMS, AccessibilityFeature.choices),
+    (HAZARD_SYNONYMS, AccessibilityHazard.choices),
+    (ACCESS_MODE_SYNONYMS, AccessMode.choices),
+]
+for _table, _pairs in _ACCESSIBILITY_TABLES:
     # The terms as the vocabulary spells them, in any case ("closedcaptions"), and our English labels.
-    for _value, _label in _choices.choices:
-        _table.setdefault(_key(_value), _value)
+    for _term, _label in _pairs:
+        _table.setdefault(_key(_term), _term)
         with translation.override("en"):
-            _table.setdefault(_key(str(_label)), _value)
+            _table.setdefault(_key(str(_label)), _term)
 
 
 def feature_from(value: str) -> str | None:

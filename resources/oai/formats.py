@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
 from django.utils import translation
 from lxml.etree import Element, SubElement
 
@@ -196,7 +197,7 @@ def write_lom(
 # LOM has no accessibility category; 9.1 Classification.Purpose's own vocabulary has "accessibility restrictions",
 # the standard place. One taxon path per schema.org property, its taxa the vocabulary's terms.
 A11Y_VOCABULARY = "https://www.w3.org/2021/a11y-discov-vocab/latest/"
-A11Y_PROPERTIES = {
+A11Y_PROPERTIES: dict[str, tuple[type[TextChoices], str]] = {
     "accessibilityFeature": (AccessibilityFeature, "accessibility_features"),
     "accessibilityHazard": (AccessibilityHazard, "accessibility_hazards"),
     "accessMode": (AccessMode, "access_modes"),
