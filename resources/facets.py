@@ -18,6 +18,9 @@ FACET_TITLES = {
     "audience": _("Audience"),
     "license": _("Licence"),
     "tag": _("Tags"),
+    "feature": _("Accessibility"),
+    "free_of": _("Checked to be free of"),
+    "mode": _("Content in the form of"),
 }
 
 

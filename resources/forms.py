@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from resources import accessibility
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSE_CHOICES
 from resources.models import Audience, Kind, KnowledgeArea
@@ -43,7 +44,7 @@ class QuickSelect(forms.Select):
 
 
 # The resource search's words and filters, by their query parameter's name.
-CRITERIA = ("q", "area", "kind", "language", "audience", "license", "tag")
+CRITERIA = ("q", "area", "kind", "language", "audience", "license", "tag", "feature", "free_of", "mode")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class ResourceFilters:
     audience: str = ""
     license: str = ""
     tag: str = ""
+    feature: str = ""
+    free_of: str = ""
+    mode: str = ""
     sort: str = Sort.NEWEST
     cross_language: bool = True
 
@@ -81,6 +85,18 @@ class ResourceSearchForm(forms.Form):
     )
     audience = forms.ChoiceField(label=_("Audience"), required=False, choices=[("", _("Everyone")), *Audience.choices])
     license = forms.ChoiceField(label=_("Licence"), required=False, choices=[("", _("All licences")), *LICENSE_CHOICES])
+    feature = forms.ChoiceField(
+        label=_("Accessibility"), required=False, choices=[("", _("Any")), *accessibility.FEATURE_CHOICES]
+    )
+    free_of = forms.ChoiceField(
+        label=_("Checked to be free of"),
+        required=False,
+        choices=[("", _("No matter")), *accessibility.FREE_OF_CHOICES],
+        help_text=_("Only resources whose library checked them for this hazard."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Content in the form of"), required=False, choices=[("", _("Any")), *accessibility.MODE_CHOICES]
+    )
     tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=Sort.CHOICES)
     cross = forms.ChoiceField(

@@ -3,7 +3,9 @@
 A file is a CSV table (UTF-8, a header row) or a JSON list of objects with the same keys. Columns:
 ``title``, ``url``, ``language`` (required); ``summary``, ``description``, ``kind``, ``tags`` and
 ``audiences`` (several values separated by semicolons), ``license`` (an SPDX id), ``creator``, ``areas``
-(knowledge-area slugs, separated by semicolons). Other columns are ignored with a warning.
+(knowledge-area slugs, separated by semicolons), and the accessibility metadata ``accessibility_features``,
+``accessibility_hazards`` and ``access_modes`` (schema.org's terms, separated by semicolons: ``closedCaptions;
+transcript``). Other columns are ignored with a warning.
 
 Kinds and audiences may be given as the standard terms other systems use and their common synonyms (HCRT terms,
 labels and URIs, LRMI labels and roles, ``lesson plan``, ``app``, ``game``, ``teens``: ``resources.vocabularies``),
@@ -41,22 +43,49 @@ from resources import semantic
 from resources.indexes import RESOURCE_TAGS
 from resources.languages import LANGUAGE_CHOICES
 from resources.licenses import LICENSES
-from resources.models import Audience, Kind, KnowledgeArea, Resource, Status
-from resources.vocabularies import audience_from, kind_from, language_from, license_from
+from resources.models import (
+    AccessibilityFeature,
+    AccessibilityHazard,
+    AccessMode,
+    Audience,
+    Kind,
+    KnowledgeArea,
+    Resource,
+    Status,
+)
+from resources.models.accessibility import hazard_conflicts
+from resources.models.catalogue import ACCESSIBILITY_FIELDS
+from resources.vocabularies import (
+    access_mode_from,
+    audience_from,
+    feature_from,
+    hazard_from,
+    kind_from,
+    language_from,
+    license_from,
+)
 from teams.access import can_change, can_publish
 from teams.models import LearningTeam, Library
 from teams.text import unique_slug
 
 COLUMNS = ["title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license",
-           "creator", "areas"]  # fmt: skip
+           "creator", "areas", *ACCESSIBILITY_FIELDS]  # fmt: skip
 REQUIRED = ["title", "url", "language"]
-LIST_COLUMNS = {"tags", "audiences", "areas"}
+LIST_COLUMNS = {"tags", "audiences", "areas", *ACCESSIBILITY_FIELDS}
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 TRACKING_NAMES = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga",
                   "_gl", "igshid", "ref_src", "si"}  # fmt: skip
 BATCH = 1000
 # Fields an update replaces when the row fills them in.
-UPDATABLE = ["title", "url", "language", "summary", "description", "kind", "audiences", "license", "creator"]
+UPDATABLE = ["title", "url", "language", "summary", "description", "kind", "audiences", "license", "creator",
+             *ACCESSIBILITY_FIELDS]  # fmt: skip
+# The columns holding a list of values of a vocabulary, and its values.
+CHOICE_LISTS: dict[str, list[str]] = {
+    "audiences": list(Audience.values),
+    "accessibility_features": list(AccessibilityFeature.values),
+    "accessibility_hazards": list(AccessibilityHazard.values),
+    "access_modes": list(AccessMode.values),
+}
 
 
 class ImportFileError(Exception):
@@ -157,6 +186,9 @@ READERS: dict[str, tuple[Callable[[str], str | None], Callable[[str], str]]] = {
     "audiences": (audience_from, lambda value: str(Audience(value).label)),
     "license": (license_from, str),
     "language": (language_from, str),
+    "accessibility_features": (feature_from, lambda value: str(AccessibilityFeature(value).label)),
+    "accessibility_hazards": (hazard_from, lambda value: str(AccessibilityHazard(value).label)),
+    "access_modes": (access_mode_from, lambda value: str(AccessMode(value).label)),
 }
 
 
@@ -282,11 +314,14 @@ def _check_row(
     if not form.is_valid():
         for name, messages in form.errors.items():
             result.extend(RowError(number, name, str(message)) for message in messages)
-    audiences = split_list(raw.get("audiences"))
-    if unknown := [value for value in audiences if value not in Audience.values]:
-        message = _("unknown audience “%(values)s” (use: %(known)s).")
-        result.append(RowError(number, "audiences", message % {"values": ", ".join(unknown),
-                                                              "known": ", ".join(Audience.values)}))  # fmt: skip
+    lists = {column: split_list(raw.get(column)) for column in CHOICE_LISTS}
+    for column, known in CHOICE_LISTS.items():
+        if unknown := [value for value in lists[column] if value not in known]:
+            message = _("unknown value “%(values)s” (use: %(known)s).")
+            result.append(RowError(number, column, message % {"values": ", ".join(unknown), "known": ", ".join(known)}))
+    if conflicts := hazard_conflicts(lists["accessibility_hazards"]):
+        message = _("these hazard values contradict each other: %(values)s.")
+        result.append(RowError(number, "accessibility_hazards", message % {"values": ", ".join(conflicts)}))
     if unknown := [slug for slug in split_list(raw.get("areas")) if slug not in areas]:
         message = _("no knowledge area has the slug “%(values)s”.")
         result.append(RowError(number, "areas", message % {"values": ", ".join(unknown)}))
@@ -298,7 +333,7 @@ def _check_row(
         result.append(RowError(number, "license", _("a licence is needed to publish.")))
     values = dict(form.cleaned_data) if form.is_valid() else {}
     if values:
-        values["audiences"] = audiences
+        values.update({column: list(dict.fromkeys(chosen)) for column, chosen in lists.items()})
         if not values["summary"]:
             values["summary"] = Truncator(values["description"]).chars(400)
     return result, values
@@ -340,8 +375,8 @@ def apply_import(
         for batch in _batches(new_rows):
             objects = [
                 Resource(
-                    **{name: row.values[name] or "" for name in UPDATABLE if name != "audiences"},
-                    audiences=row.values["audiences"],
+                    **{name: row.values[name] or "" for name in UPDATABLE if name not in CHOICE_LISTS},
+                    **{name: row.values[name] for name in CHOICE_LISTS},
                     slug=claim_slug(row.values["title"], taken, language=row.values["language"]),
                     library=library,
                     team=team,

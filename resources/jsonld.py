@@ -16,13 +16,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from resources import vocabularies
-from resources.models import KnowledgeArea, OfferFormat, OfferSession, Resource, SchoolOffer
+from resources.models import AccessibilityFeature, KnowledgeArea, OfferFormat, OfferSession, Resource, SchoolOffer
 from resources.school_years import isced_level
 from teams.jsonld import SCHEMA_ORG, canonical_url, library_reference, postal_address, team_reference
 
 AMB_CONTEXT = "https://w3id.org/kim/amb/context.jsonld"
 # The provider of the descriptions (AMB's mainEntityOfPage.provider): the portal itself.
 PROVIDER_NAME = "Delarum"
+EASY_TO_READ_SUMMARY = "Written in easy-to-read language (lättläst, let læst, lettlest)."
 # The languages knowledge areas are named in, by field.
 AREA_NAMES = {"sv": "name", "da": "name_da", "nb": "name_nb", "en": "name_en"}
 SCHEMA_FORMATS = {
@@ -70,6 +71,7 @@ def resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     if license_uri := vocabularies.license_uri(resource.license):
         data["license"] = {"id": license_uri}
     data["isAccessibleForFree"] = True
+    data.update(accessibility(resource))
     if resource.creator:
         # The creator is free text; most are institutions (libraries, agencies, broadcasters).
         data["creator"] = [{"type": "Organization", "name": resource.creator}]
@@ -88,6 +90,23 @@ def resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
             "dateModified": _date(resource.updated_at),
         }
     ]
+    return data
+
+
+def accessibility(resource: Resource) -> dict[str, Any]:
+    """schema.org's accessibility properties, in the W3C vocabulary's terms. Easy-to-read has no term there, so it
+    is said in words in ``accessibilitySummary`` (in English, the vocabulary's language), as the vocabulary advises
+    for what its terms cannot express."""
+    data: dict[str, Any] = {}
+    features = [value for value in resource.accessibility_features if value != AccessibilityFeature.EASY_TO_READ]
+    if features:
+        data["accessibilityFeature"] = features
+    if AccessibilityFeature.EASY_TO_READ in resource.accessibility_features:
+        data["accessibilitySummary"] = EASY_TO_READ_SUMMARY
+    if resource.accessibility_hazards:
+        data["accessibilityHazard"] = list(resource.accessibility_hazards)
+    if resource.access_modes:
+        data["accessMode"] = list(resource.access_modes)
     return data
 
 

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, Whe
 from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
-from resources import semantic
+from resources import accessibility, semantic
 from resources.forms import ResourceFilters, ResourceSearchForm, Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import (
@@ -52,8 +52,9 @@ RESOURCE_FACETS = [
           JOIN taggit_tag tag ON tag.id = counted.tag_id
          ORDER BY 3 DESC, 2
          LIMIT 15"""),
+    *accessibility.FACETS,
 ]  # fmt: skip
-FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_ids"]
+FACET_COLUMNS = ["kind", "language", "license", "audiences", "area_ids", "tag_ids", *accessibility.COLUMNS]
 # A search with more hits than EXACT_UP_TO is *broad*: its number and facet counts are estimated from a sample of
 # about SAMPLE_ROWS resources. Sorted by relevance, a broad search ranks only the RANKED_CANDIDATES resources that
 # rank best for its lexemes, read best first from ``ResourceTerm`` (see ``_candidates``): TERM_CANDIDATES per lexeme
@@ -317,7 +318,7 @@ ORDERINGS = {
 }
 
 
-FILTERS = ["area", "kind", "language", "license", "audience", "tag"]
+FILTERS = ["area", "kind", "language", "license", "audience", "tag", "feature", "free_of", "mode"]
 
 
 def has_filters(data: dict[str, Any]) -> bool:
@@ -337,11 +338,11 @@ def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea])
         queryset = queryset.filter(audiences__contains=[audience])
     if tag := data.get("tag"):
         queryset = queryset.filter(tag_ids__overlap=ArraySubquery(Tag.objects.filter(slug=tag).values("pk")))
-    return queryset
+    return accessibility.filtered(queryset, data)
 
 
 # A saved search (a follow, a search's feed) is the search page's query less its order and page: what it finds.
-SAVED_SEARCH_FIELDS = ["q", "area", "kind", "language", "audience", "license", "tag"]
+SAVED_SEARCH_FIELDS = ["q", "area", "kind", "language", "audience", "license", "tag", "feature", "free_of", "mode"]
 
 
 def saved_search_form(params: Any) -> ResourceSearchForm:

@@ -13,11 +13,13 @@ Every output (JSON-LD, OAI-PMH, feeds) and the import read these tables, so a te
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from django.utils import translation
 
 from resources.languages import CONTENT_LANGUAGES
 from resources.licenses import LICENSES
-from resources.models import Audience, Kind
+from resources.models import AccessibilityFeature, AccessibilityHazard, AccessMode, Audience, Kind
 
 HCRT = "https://w3id.org/kim/hcrt/"
 LRMI_ROLE = "http://purl.org/dcx/lrmi-vocabs/educationalAudienceRole/"
@@ -329,3 +331,75 @@ def lom_resource_type(kind: str) -> str | None:
 def lom_end_user_role(audience: str) -> str:
     """LOM's intendedEndUserRole value for one of Delarum's audiences."""
     return LOM_END_USER_ROLES[audience]
+
+
+# What an import may say for the accessibility metadata: the vocabulary's own terms (in any case, or as words:
+# "closed captions"), our labels, and common words in the Scandinavian languages. The vocabulary's deprecated
+# "captions" is read as closed captions, what captions on the web nearly always are (the report says so).
+FEATURE_SYNONYMS = _synonyms(
+    {
+        AccessibilityFeature.CLOSED_CAPTIONS: ["closed captions", "captions", "cc", "textning", "tekstning"],
+        AccessibilityFeature.OPEN_CAPTIONS: ["open captions", "burned in captions", "inbränd textning"],
+        AccessibilityFeature.TRANSCRIPT: ["transkription", "transskription", "transkripsjon", "utskrift"],
+        AccessibilityFeature.AUDIO_DESCRIPTION: ["audio description", "syntolkning", "synstolkning"],
+        AccessibilityFeature.SIGN_LANGUAGE: ["sign language", "teckenspråk", "tegnsprog", "tegnspråk"],
+        AccessibilityFeature.EASY_TO_READ: [
+            "easy to read",
+            "easy read",
+            "lättläst",
+            "lättläst svenska",
+            "let læst",
+            "letlæst",
+            "lettlest",
+            "lettlest norsk",
+        ],
+        AccessibilityFeature.LARGE_PRINT: ["large print", "storstil", "stor skrift"],
+        AccessibilityFeature.TTS_MARKUP: ["tts markup", "text to speech"],
+        AccessibilityFeature.ALTERNATIVE_TEXT: ["alternative text", "alt text"],
+        AccessibilityFeature.SYNCHRONIZED_AUDIO_TEXT: ["synchronized audio text", "read along"],
+    }
+)
+HAZARD_SYNONYMS = _synonyms(
+    {
+        AccessibilityHazard.NONE: ["no hazards", "inga risker", "ingen risici", "ingen risikoer"],
+        AccessibilityHazard.FLASHING: ["flashing hazard", "blinkande ljus", "blinkende lys"],
+        AccessibilityHazard.MOTION_SIMULATION: ["motion simulation", "motion simulation hazard"],
+        AccessibilityHazard.SOUND: ["sound hazard"],
+        AccessibilityHazard.NO_FLASHING: ["no flashing hazard", "no flashing"],
+        AccessibilityHazard.NO_MOTION_SIMULATION: ["no motion simulation hazard", "no motion simulation"],
+        AccessibilityHazard.NO_SOUND: ["no sound hazard"],
+    }
+)
+ACCESS_MODE_SYNONYMS = _synonyms(
+    {
+        AccessMode.TEXTUAL: ["text", "textual"],
+        AccessMode.VISUAL: ["visual", "video", "images"],
+        AccessMode.AUDITORY: ["auditory", "audio", "sound"],
+    }
+)
+_ACCESSIBILITY_TABLES: list[tuple[dict[str, str], list[tuple[str, Any]]]] = [
+    (FEATURE_SYNONYMS, AccessibilityFeature.choices),
+    (HAZARD_SYNONYMS, AccessibilityHazard.choices),
+    (ACCESS_MODE_SYNONYMS, AccessMode.choices),
+]
+for _table, _pairs in _ACCESSIBILITY_TABLES:
+    # The terms as the vocabulary spells them, in any case ("closedcaptions"), and our English labels.
+    for _term, _label in _pairs:
+        _table.setdefault(_key(_term), _term)
+        with translation.override("en"):
+            _table.setdefault(_key(str(_label)), _term)
+
+
+def feature_from(value: str) -> str | None:
+    """An accessibility feature for an import's value (the vocabulary's term, a label, a common word), or None."""
+    return FEATURE_SYNONYMS.get(_key(value))
+
+
+def hazard_from(value: str) -> str | None:
+    """An accessibility hazard value for an import's value, or None."""
+    return HAZARD_SYNONYMS.get(_key(value))
+
+
+def access_mode_from(value: str) -> str | None:
+    """An access mode for an import's value, or None."""
+    return ACCESS_MODE_SYNONYMS.get(_key(value))

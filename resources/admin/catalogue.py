@@ -160,13 +160,14 @@ class ResourceAdmin(SlugFromTitleAdmin, ResourceImportMixin, ScopedAdmin):
     # The export has the import's columns, so an exported file can be edited and imported again.
     csv_fields = [
         "title", "url", "language", "summary", "description", "kind", "tags", "audiences", "license", "creator",
-        "areas", "status", "library", "team",
+        "areas", "accessibility_features", "accessibility_hazards", "access_modes", "status", "library", "team",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description"]}),
         (_("Where to find it"), {"fields": ["url", "file"]}),
         (_("Image"), {"fields": ["image", "image_alt"]}),
         (_("Describe it"), {"fields": ["kind", "language", "audiences", "license", "creator", "areas", "tags"]}),
+        (_("Accessibility"), {"fields": ["accessibility_features", "accessibility_hazards", "access_modes"]}),
         (
             _("Responsibility and status"),
             {"fields": ["library", "team", "status", "review_note", "published_at", "created_at", "updated_at"]},
@@ -253,6 +254,15 @@ class ResourceAdmin(SlugFromTitleAdmin, ResourceImportMixin, ScopedAdmin):
 
     def csv_audiences(self, resource: Resource) -> str:
         return ";".join(resource.audiences)
+
+    def csv_accessibility_features(self, resource: Resource) -> str:
+        return ";".join(resource.accessibility_features)
+
+    def csv_accessibility_hazards(self, resource: Resource) -> str:
+        return ";".join(resource.accessibility_hazards)
+
+    def csv_access_modes(self, resource: Resource) -> str:
+        return ";".join(resource.access_modes)
 
     def csv_status(self, resource: Resource) -> str:
         return resource.status

@@ -176,6 +176,7 @@ def _concept(term: vocabularies.Term) -> dict[str, str]:
 def _resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     license = LICENSES[resource.license]
     audience_labels = dict(zip(resource.audiences, resource.audience_labels, strict=True))
+    accessibility_labels = resource.accessibility_labels
     return {
         "slug": resource.slug,
         "title": resource.title,
@@ -196,6 +197,14 @@ def _resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
             }
             for audience in resource.audiences
         ],
+        "accessibility": {
+            name: [{"value": value, "label": label} for value, label in zip(values, labels, strict=True)]
+            for name, values, labels in [
+                ("features", resource.accessibility_features, accessibility_labels["features"]),
+                ("hazards", resource.accessibility_hazards, accessibility_labels["hazards"]),
+                ("modes", resource.access_modes, accessibility_labels["modes"]),
+            ]
+        },
         "license": {"spdx": license.spdx_id, "name": license.name, "uri": license.url},
         "library": _library(resource.library),
         "areas": [_named(area) for area in resource.areas.all()],

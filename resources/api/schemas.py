@@ -8,10 +8,11 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import JsonValue
 
+from resources import accessibility
 from resources.forms import Sort
 from resources.languages import CONTENT_LANGUAGES
 from resources.licenses import LICENSES
-from resources.models import Audience, Kind, OfferFormat
+from resources.models import AccessMode, Audience, Kind, OfferFormat
 from resources.offers.selectors import Sort as OfferSort
 from resources.school_years import FIRST, LAST
 from resources.search import MAX_QUERY_LENGTH
@@ -52,6 +53,14 @@ class ResourceParams(PageParams):
     audience: str | None = _choice("Who it is for.", list(Audience.values))
     license: str | None = _choice("The licence (SPDX identifier).", list(LICENSES))
     tag: str | None = Field(None, description="A tag's slug.")
+    feature: str | None = _choice(
+        "An accessibility feature (schema.org's term; `captions` finds closed and open captions).",
+        [value for value, _label in accessibility.FEATURE_CHOICES],
+    )
+    free_of: str | None = _choice(
+        "A hazard the resource was checked to be free of.", [value for value, _label in accessibility.FREE_OF_CHOICES]
+    )
+    mode: str | None = _choice("An access mode (schema.org's term).", list(AccessMode.values))
     sort: str | None = _choice(
         "Order (default: relevance with `q`, else newest).", [Sort.RELEVANCE, Sort.NEWEST, Sort.TITLE]
     )
@@ -149,6 +158,14 @@ class FacetCount(Choice):
     count: int
 
 
+class AccessibilityOut(Schema):
+    """schema.org's accessibility properties: the vocabulary's terms with their labels."""
+
+    features: list[Choice] = Field(description="accessibilityFeature (`easyToRead` is Delarum's own term).")
+    hazards: list[Choice] = Field(description="accessibilityHazard.")
+    modes: list[Choice] = Field(description="accessMode.")
+
+
 class ResourceItem(Schema):
     slug: str
     title: str
@@ -157,6 +174,7 @@ class ResourceItem(Schema):
     language: Language
     kind: KindOut
     audiences: list[AudienceOut]
+    accessibility: AccessibilityOut
     license: LicenseOut
     library: LibraryRef
     areas: list[Named]

@@ -1,5 +1,6 @@
 """The resources app's models, one module per subject."""
 
+from resources.models.accessibility import AccessibilityFeature, AccessibilityHazard, AccessMode
 from resources.models.catalogue import (
     Audience,
     ChoiceArrayField,
@@ -36,6 +37,9 @@ from resources.models.semantic import ResourceEmbedding
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "AccessMode",
+    "AccessibilityFeature",
+    "AccessibilityHazard",
     "Audience",
     "Booking",
     "BookingRequest",

@@ -19,6 +19,13 @@ from taggit.managers import TaggableManager
 
 from resources.languages import LANGUAGE_CHOICES, WrittenInALanguage
 from resources.licenses import LICENSE_CHOICES, LICENSES, License
+from resources.models.accessibility import (
+    AccessibilityFeature,
+    AccessibilityHazard,
+    AccessMode,
+    hazard_conflicts,
+    labels_of,
+)
 from teams.images import WebPImageField
 from teams.models import LearningTeam, Library
 from teams.uploads import validate_upload
@@ -29,6 +36,7 @@ LINK_HEALTH_FIELDS = ["link_status", "link_error", "link_final_url", "link_check
 # Resource images are stored this many pixels wide, the height in proportion (teams/images.py).
 IMAGE_WIDTH = 640
 IMAGE_FIELDS = ["image", "image_width", "image_height", "image_alt"]
+ACCESSIBILITY_FIELDS = ["accessibility_features", "accessibility_hazards", "access_modes"]
 
 
 class Status(models.TextChoices):
@@ -252,6 +260,31 @@ class Resource(WrittenInALanguage, models.Model):
         blank=True,
         help_text=_("Who the resource is made for."),
     )
+    # Accessibility metadata in schema.org's terms (resources/models/accessibility.py).
+    accessibility_features = ChoiceArrayField(
+        models.CharField(max_length=30, choices=AccessibilityFeature.choices),
+        verbose_name=_("accessibility features"),
+        default=list,
+        blank=True,
+        help_text=_("What the resource offers people who need it. Leave empty when you do not know."),
+    )
+    accessibility_hazards = ChoiceArrayField(
+        models.CharField(max_length=30, choices=AccessibilityHazard.choices),
+        verbose_name=_("accessibility hazards"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What may harm some people (flashing can cause seizures), or that it is not there. "
+            "Choose “no hazards” only when you have checked all three."
+        ),
+    )
+    access_modes = ChoiceArrayField(
+        models.CharField(max_length=30, choices=AccessMode.choices),
+        verbose_name=_("access modes"),
+        default=list,
+        blank=True,
+        help_text=_("How the content is perceived: by reading text, by seeing pictures or video, by hearing sound."),
+    )
     license = models.CharField(
         _("licence"),
         max_length=40,
@@ -340,6 +373,10 @@ class Resource(WrittenInALanguage, models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="resources_status_published"),
             GinIndex(fields=["audiences"], name="resources_audiences_gin"),
+            # The accessibility filters: array overlap (&&) and containment (@>) on a GIN index.
+            GinIndex(fields=["accessibility_features"], name="resources_a11y_features_gin"),
+            GinIndex(fields=["accessibility_hazards"], name="resources_a11y_hazards_gin"),
+            GinIndex(fields=["access_modes"], name="resources_access_modes_gin"),
             GinIndex(fields=["search_vector"], name="resources_search_vector_gin"),
             GinIndex(fields=["area_ids"], name="resources_area_ids_gin"),
             GinIndex(fields=["tag_ids"], name="resources_tag_ids_gin"),
@@ -388,6 +425,9 @@ class Resource(WrittenInALanguage, models.Model):
         team = self.team if self.team_id else None
         if team and self.library_id and not team.libraries.filter(pk=self.library_id).exists():
             raise ValidationError({"team": _("Choose a learning team that the library belongs to.")})
+        if conflicts := hazard_conflicts(self.accessibility_hazards):
+            message = _("These hazard values contradict each other: %(values)s.")
+            raise ValidationError({"accessibility_hazards": message % {"values": ", ".join(conflicts)}})
 
     @property
     def is_public(self) -> bool:
@@ -397,6 +437,15 @@ class Resource(WrittenInALanguage, models.Model):
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
         return [str(labels.get(audience, audience)) for audience in self.audiences]
+
+    @property
+    def accessibility_labels(self) -> dict[str, list[str]]:
+        """The accessibility metadata in the active language: features, hazards and access modes."""
+        return {
+            "features": labels_of(AccessibilityFeature, self.accessibility_features),
+            "hazards": labels_of(AccessibilityHazard, self.accessibility_hazards),
+            "modes": labels_of(AccessMode, self.access_modes),
+        }
 
     @property
     def license_info(self) -> License | None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
+from django.utils import translation
 from lxml.etree import Element, SubElement
 
-from resources.models import KnowledgeArea, Resource
+from resources.models import AccessibilityFeature, AccessibilityHazard, AccessMode, KnowledgeArea, Resource
+from resources.models.accessibility import labels_of
 from resources.oai.protocol import clean
 from resources.vocabularies import (
     HCRT,
@@ -188,6 +191,36 @@ def write_lom(
             _add(taxon, _lom("id"), context.absolute(area.get_absolute_url()))
             names = [(code, getattr(area, f"name_{code}", "")) for code in INTERFACE_LANGUAGES if code != "sv"]
             _lang_string(taxon, _lom("entry"), [("sv", area.name), *[(code, name) for code, name in names if name]])
+    _write_lom_accessibility(lom, resource)
+
+
+# LOM has no accessibility category; 9.1 Classification.Purpose's own vocabulary has "accessibility restrictions",
+# the standard place. One taxon path per schema.org property, its taxa the vocabulary's terms.
+A11Y_VOCABULARY = "https://www.w3.org/2021/a11y-discov-vocab/latest/"
+A11Y_PROPERTIES: dict[str, tuple[type[TextChoices], str]] = {
+    "accessibilityFeature": (AccessibilityFeature, "accessibility_features"),
+    "accessibilityHazard": (AccessibilityHazard, "accessibility_hazards"),
+    "accessMode": (AccessMode, "access_modes"),
+}
+
+
+def _write_lom_accessibility(lom: Element, resource: Resource) -> None:
+    properties = [(name, choices, getattr(resource, field)) for name, (choices, field) in A11Y_PROPERTIES.items()]
+    if not any(values for _name, _choices, values in properties):
+        return
+    classification = SubElement(lom, _lom("classification"))
+    _vocabulary(classification, _lom("purpose"), "accessibility restrictions")
+    for name, choices, values in properties:
+        if not values:
+            continue
+        path = SubElement(classification, _lom("taxonPath"))
+        _lang_string(path, _lom("source"), [("en", f"{A11Y_VOCABULARY}#{name}")])
+        with translation.override("en"):
+            labels = labels_of(choices, values)
+        for value, label in zip(values, labels, strict=True):
+            taxon = SubElement(path, _lom("taxon"))
+            _add(taxon, _lom("id"), value)
+            _lang_string(taxon, _lom("entry"), [("en", label)])
 
 
 FORMATS = {

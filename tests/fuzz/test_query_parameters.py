@@ -44,7 +44,21 @@ FUZZ_ADMIN = settings(FUZZ, max_examples=15)
 
 # The parameters each page promises (README), by URL name; pages with a slug take the fixture's.
 PUBLIC_PAGES: dict[str, list[str]] = {
-    "resources:list": ["q", "area", "kind", "language", "audience", "license", "tag", "sort", "cross", "page"],
+    "resources:list": [
+        "q",
+        "area",
+        "kind",
+        "language",
+        "audience",
+        "license",
+        "tag",
+        "feature",
+        "free_of",
+        "mode",
+        "sort",
+        "cross",
+        "page",
+    ],
     "offers:list": [
         "year",
         "subject",

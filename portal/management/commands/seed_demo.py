@@ -33,6 +33,7 @@ from resources.models import (
     Status,
     Subject,
 )
+from resources.models.catalogue import ACCESSIBILITY_FIELDS
 from teams.access import COORDINATORS_GROUP, CURATORS_GROUP, TEAM_LEADS_GROUP
 from teams.models import LearningTeam, Library, Membership, Role, User
 from teams.roles import ensure_role_groups
@@ -63,6 +64,15 @@ def read_resources() -> list[dict[str, Any]]:
         for group in data["groups"]:
             shared = {"language": data["language"], "library": group["library"], "team": group["team"]}
             items.extend({**shared, **item} for item in group["resources"])
+    # Accessibility metadata for some of them (portal/demo/accessibility.json), by title.
+    accessibility = load("accessibility.json")
+    if unknown := set(accessibility) - {item["title"] for item in items}:
+        raise CommandError(f"accessibility.json names resources the demo does not have: {sorted(unknown)}")
+    for item in items:
+        described = accessibility.get(item["title"], {})
+        item["accessibility_features"] = described.get("features", [])
+        item["accessibility_hazards"] = described.get("hazards", [])
+        item["access_modes"] = described.get("modes", [])
     return items
 
 
@@ -242,6 +252,7 @@ class Command(BaseCommand):
             "kind": item["kind"],
             "language": item["language"],
             "audiences": item["audiences"],
+            **{name: item[name] for name in ACCESSIBILITY_FIELDS},
             "license": item["license"],
             "creator": item["creator"],
             "library_id": library.pk,
