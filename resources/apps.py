@@ -7,7 +7,16 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Learning resources")
 
     def ready(self) -> None:
-        from resources.models import BookingRequest, HarvestSource, OfferSession, ProblemReport, Resource, SchoolOffer
+        from resources.models import (
+            BookingRequest,
+            HarvestSource,
+            OfferSession,
+            OfferUsage,
+            ProblemReport,
+            Resource,
+            ResourceUsage,
+            SchoolOffer,
+        )
         from teams.access import register_scope
 
         # Who owns what (teams.access): every model that belongs to a library or a team says so here.
@@ -18,3 +27,6 @@ class ResourcesConfig(AppConfig):
         register_scope(OfferSession, library_field="offer__library", team_field="offer__team")
         # Booking requests hold teachers' personal data: only the offering library's staff see them.
         register_scope(BookingRequest, library_field="offer__library", team_field=None)
+        # Usage statistics are their resource's and offer's; searches belong to no library (resources/usage.py).
+        register_scope(ResourceUsage, library_field="resource__library", team_field="resource__team")
+        register_scope(OfferUsage, library_field="offer__library", team_field="offer__team")

@@ -25,6 +25,7 @@ from resources.models.offers import (
     Subject,
 )
 from resources.models.search import SearchWord, Term, TermGroup, TermLanguage
+from resources.models.usage import OfferUsage, ResourceUsage, SearchUsage, UsageKind
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -43,17 +44,21 @@ __all__ = [
     "OfferFormat",
     "OfferSession",
     "OfferSessionQuerySet",
+    "OfferUsage",
     "ProblemKind",
     "ProblemReport",
     "ReportStatus",
     "Resource",
     "ResourceQuerySet",
+    "ResourceUsage",
     "SchoolOffer",
     "SchoolOfferQuerySet",
+    "SearchUsage",
     "SearchWord",
     "Status",
     "Subject",
     "Term",
     "TermGroup",
     "TermLanguage",
+    "UsageKind",
 ]
