@@ -37,7 +37,8 @@ def health(request: HttpRequest) -> JsonResponse:
 # Kept out of search engines: the admin, and in every language the staff pages, sign-in, teachers' bookings
 # (signed links) and the forms that post (booking requests, problem reports). The wildcard lines are for
 # crawlers that read them (Google, Bing, Scrapy); the others are plain prefixes every crawler understands.
-ROBOTS_DISALLOWED = ["staff/", "accounts/", "offers/bookings/", "offers/*/request/", "resources/*/report/", "resources/*/go/"]
+ROBOTS_DISALLOWED = ["staff/", "accounts/", "offers/bookings/", "offers/*/request/", "resources/*/report/"]
+ROBOTS_DISALLOWED += ["resources/*/go/"]  # the counting redirect to a resource's address (resources.usage)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
