@@ -62,10 +62,11 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 ## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, the outputs,
-## an OAI-PMH harvest of everything (Sickle), then load and faults
+## what counting views costs a resource page, an OAI-PMH harvest of everything (Sickle), then load and faults
 bench: bench-data
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
+	$(PY) bench/usage.py
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
 	$(PY) bench/oai.py

@@ -170,10 +170,10 @@ def fetch(url: str) -> str:
         return str(response.read().decode())
 
 
-def run_wrk(url: str, connections: int, duration: int) -> dict[str, float]:
+def run_wrk(url: str, connections: int, duration: int, *, headers: tuple[str, ...] = ()) -> dict[str, float]:
     output = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "report.lua"), url],
+         *(f"-H{header}" for header in headers), "-s", str(ROOT / "bench" / "report.lua"), url],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
