@@ -282,3 +282,15 @@ def test_months_and_scale():
     assert usage.months_back(date(2026, 3, 15))[:2] == [date(2025, 4, 1), date(2025, 5, 1)]
     assert usage.months_back(date(2026, 3, 15))[-1] == date(2026, 3, 1)
     assert [nice_step(n) for n in [0, 3, 18, 400, 9000]] == [1, 1, 5, 100, 5000]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_count_commits_on_its_own(client):
+    # Pages run in autocommit: the upsert goes with synchronous_commit off for itself alone.
+    resource = ResourceFactory()
+    client.get(detail(resource), **VISITOR)
+    client.get(detail(resource), **VISITOR)
+    assert views_of(resource) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        assert cursor.fetchone() == ("on",)
