@@ -62,12 +62,14 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 ## bench: load $(BENCH_RESOURCES) resources (once), measure the search pages under gunicorn with wrk, cold search over a
-## pool of 300 queries with the ranking of broad searches (bench/search_cold.py), the outputs, what the semantic
-## signal adds to a search, an OAI-PMH harvest of everything (Sickle), then load and faults
+## pool of 300 queries with the ranking of broad searches (bench/search_cold.py), what counting views costs a resource
+## page, the outputs, what the semantic signal adds to a search, an OAI-PMH harvest of everything (Sickle), then load
+## and faults
 bench: bench-data
 	$(PY) bench/run.py
 	$(PY) bench/run.py --cold
 	$(PY) bench/search_cold.py
+	$(PY) bench/usage.py
 	DEBUG=1 $(PY) bench/curation.py
 	DEBUG=1 $(PY) bench/outputs.py
 	SEMANTIC_SEARCH=on DEBUG=1 $(PY) bench/semantic.py

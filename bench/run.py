@@ -171,12 +171,17 @@ def fetch(url: str) -> str:
 
 
 def run_wrk(
-    url: str, connections: int, duration: int, script: Path = ROOT / "bench" / "report.lua"
+    url: str,
+    connections: int,
+    duration: int,
+    script: Path = ROOT / "bench" / "report.lua",
+    *,
+    headers: tuple[str, ...] = (),
 ) -> dict[str, float]:
     """wrk against `url` for `duration` seconds; `script` asks (default: `url` only) and reports (bench/report.lua)."""
     output = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-         "-s", str(script), url],
+         *(f"-H{header}" for header in headers), "-s", str(script), url],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])

@@ -38,6 +38,7 @@ def health(request: HttpRequest) -> JsonResponse:
 # (signed links) and the forms that post (booking requests, problem reports). The wildcard lines are for
 # crawlers that read them (Google, Bing, Scrapy); the others are plain prefixes every crawler understands.
 ROBOTS_DISALLOWED = ["staff/", "accounts/", "offers/bookings/", "offers/*/request/", "resources/*/report/"]
+ROBOTS_DISALLOWED += ["resources/*/go/"]  # the counting redirect to a resource's address (resources.usage)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -12,8 +12,10 @@ class ResourcesConfig(AppConfig):
             Collection,
             HarvestSource,
             OfferSession,
+            OfferUsage,
             ProblemReport,
             Resource,
+            ResourceUsage,
             SchoolOffer,
         )
         from teams.access import register_scope
@@ -28,3 +30,6 @@ class ResourcesConfig(AppConfig):
         register_scope(OfferSession, library_field="offer__library", team_field="offer__team")
         # Booking requests hold teachers' personal data: only the offering library's staff see them.
         register_scope(BookingRequest, library_field="offer__library", team_field=None)
+        # Usage statistics are their resource's and offer's; searches belong to no library (resources/usage.py).
+        register_scope(ResourceUsage, library_field="resource__library", team_field="resource__team")
+        register_scope(OfferUsage, library_field="offer__library", team_field="offer__team")

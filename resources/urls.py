@@ -13,6 +13,8 @@ urlpatterns = [
     *feed_paths("libraries/<slug:slug>/", LibraryResourceFeed, "library-feed"),
     path("resources/", views.ResourceListView.as_view(), name="list"),
     path("resources/<slug:slug>/", views.ResourceDetailView.as_view(), name="detail"),
+    # The resource page's "open the resource": counted, then redirected to the resource's own address.
+    path("resources/<slug:slug>/go/", views.resource_go, name="go"),
     path("resources/<slug:slug>/report/", reports.report_problem, name="report"),
     path("areas/", views.AreaListView.as_view(), name="areas"),
     path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area"),

@@ -7,18 +7,18 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from resources import jsonld
+from resources import jsonld, usage
 from resources.embeds import discovery_links
 from resources.facets import FacetGroup, facet_links
 from resources.forms import ResourceSearchForm
 from resources.frontdoor import SearchFront, SearchListView
-from resources.models import KnowledgeArea, Resource
+from resources.models import KnowledgeArea, Resource, UsageKind
 from resources.selectors import (
     PAGE_SIZE,
     ResourceSearch,
@@ -44,15 +44,18 @@ def cached_while_catalogue_unchanged(view: Callable[..., HttpResponse]) -> Calla
             return view(request, *args, **kwargs)
         request.catalogue_version = version = catalogue_version()  # type: ignore[attr-defined]
         address = request.build_absolute_uri()  # host too: the page links its translations absolutely
-        key = f"resources:page:{version}:" + hashlib.sha256(address.encode()).hexdigest()
+        # "page2": the entries hold the page's search too (resources.usage), which older entries lack
+        key = f"resources:page2:{version}:" + hashlib.sha256(address.encode()).hexdigest()
         if (cached := cache.get(key)) is not None:
-            status, content_type, content = cached
+            status, content_type, content, search = cached
+            usage.count_cached_search(request, search)  # a search served from the cache is a search too
             return HttpResponse(content, status=status, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
+            search = usage.search_of(request)
             response.add_post_render_callback(  # type: ignore[attr-defined]
                 lambda rendered: cache.set(
-                    key, (rendered.status_code, rendered["Content-Type"], rendered.content), PAGE_CACHE_SECONDS
+                    key, (rendered.status_code, rendered["Content-Type"], rendered.content, search), PAGE_CACHE_SECONDS
                 )
             )
         return response
@@ -68,7 +71,9 @@ class ResourceFront(SearchFront[ResourceSearchForm, ResourceSearch]):
 
     def search(self, form: ResourceSearchForm, request: HttpRequest) -> ResourceSearch:
         version = getattr(request, "catalogue_version", None)
-        return search_resources(form.filters(), areas=form.areas, version=version)
+        found = search_resources(form.filters(), areas=form.areas, version=version)
+        usage.count_search(request, form.cleaned_data.get("q", ""), found.total)
+        return found
 
     def facets(self, found: ResourceSearch, form: ResourceSearchForm, params: QueryDict) -> list[FacetGroup]:
         return facet_links(found.facets, form, params)
@@ -95,6 +100,11 @@ class ResourceDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Resource]:
         return Resource.objects.published().for_detail()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        usage.count(UsageKind.VIEW, resource=self.object, request=request)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -153,3 +163,14 @@ class TagDetailView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+def resource_go(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open a published resource: counted, then redirected to its own stored address (or file), nothing else."""
+    resource = get_object_or_404(Resource.objects.published().only("pk", "url", "file"), slug=slug)
+    if not resource.link.startswith(("https://", "http://", "/")):
+        raise Http404
+    usage.count(UsageKind.OPEN, resource=resource, request=request)
+    response = HttpResponseRedirect(resource.link)
+    response["X-Robots-Tag"] = "noindex"
+    return response

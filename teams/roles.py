@@ -25,6 +25,7 @@ What each role may do in the admin (``teams.access`` narrows the rows to the per
   requests of their own library.
 - Harvest sources: coordinators and team leads manage the OAI-PMH repositories their library harvests; curators
   add, change and view them (only leads may set one to publish at once, which ``teams.access`` decides).
+- Usage statistics: everyone above views them, narrowed to their library's and teams' figures (``resources.usage``).
 
 Permissions are named by app label and codename, so this module needs no other app's models.
 """
@@ -59,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ALL,
         ("resources", "bookingrequest"): ALL,
         ("resources", "harvestsource"): ALL,
+        ("resources", "resourceusage"): ("view",),
         ("taggit", "tag"): ALL,
         ("teams", "activity"): ALL,
         ("teams", "participation"): ALL,
@@ -91,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
         ("resources", "harvestsource"): ALL,
+        ("resources", "resourceusage"): ("view",),
         ("taggit", "tag"): ("view",),
         ("teams", "activity"): ALL,
         ("teams", "participation"): ALL,
@@ -111,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("resources", "offersession"): ("add", "change", "view"),
         ("resources", "bookingrequest"): ("change", "view"),
         ("resources", "harvestsource"): ("add", "change", "view"),
+        ("resources", "resourceusage"): ("view",),
         ("taggit", "tag"): ("view",),
         ("teams", "activity"): ("add", "change", "view"),
         ("teams", "participation"): ("add", "change", "view"),

@@ -34,6 +34,7 @@ from resources.models.offers import (
 )
 from resources.models.search import ResourceTerm, SearchWord, Term, TermGroup, TermLanguage
 from resources.models.semantic import ResourceEmbedding
+from resources.models.usage import OfferUsage, ResourceUsage, SearchUsage, UsageKind
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -59,6 +60,7 @@ __all__ = [
     "OfferFormat",
     "OfferSession",
     "OfferSessionQuerySet",
+    "OfferUsage",
     "ProblemKind",
     "ProblemReport",
     "ReportStatus",
@@ -66,8 +68,10 @@ __all__ = [
     "ResourceEmbedding",
     "ResourceQuerySet",
     "ResourceTerm",
+    "ResourceUsage",
     "SchoolOffer",
     "SchoolOfferQuerySet",
+    "SearchUsage",
     "SearchWord",
     "Status",
     "Subject",
@@ -75,4 +79,5 @@ __all__ = [
     "TermGroup",
     "TermLanguage",
     "new_items_since",
+    "UsageKind",
 ]

@@ -17,11 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView
 
-from resources import jsonld
+from resources import jsonld, usage
 from resources.embeds import discovery_links
 from resources.facets import FacetGroup
 from resources.frontdoor import SearchFront, SearchListView
-from resources.models import BookingRequest, OfferSession, SchoolOffer
+from resources.models import BookingRequest, OfferSession, SchoolOffer, UsageKind
 from resources.offers import services
 from resources.offers.emails import site_url
 from resources.offers.facets import offer_facet_links
@@ -106,6 +106,11 @@ class OfferDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[SchoolOffer]:
         return SchoolOffer.objects.published().for_detail()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        usage.count(UsageKind.VIEW, offer=self.object, request=request)
+        return response
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
         return _offer_page(self.request, self.object, BookingRequestForm(offer=self.object))

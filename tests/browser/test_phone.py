@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NOT_PAGES = {
     "health", "logout", "offers:request", "offers:session-ics", "offers:booking-ics", "staff:activity-ics",
     "staff:activity-sign-up", "staff:reflection-write", "staff:team-calendar", "staff:experience-tried",
-    "staff:assessment-chart", "accounts:sign-out", "accounts:follow",
+    "staff:assessment-chart", "accounts:sign-out", "accounts:follow", "resources:go",
     # Feeds, the sitemap, robots.txt and uploaded files are not pages (tests/outputs/ checks them).
     "media", "robots", "sitemap", "sitemap-section", "offers:feed-atom", "offers:feed-rss", "resources:feed-atom",
     "resources:feed-rss", "resources:area-feed-atom", "resources:area-feed-rss", "resources:library-feed-atom",

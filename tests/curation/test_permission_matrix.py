@@ -181,6 +181,8 @@ EXPECTED_ADMIN: dict[str, dict[str, str]] = {
     # Patrons' accounts and follows: made by their owners, seen and deleted by coordinators.
     "accounts.account": {**COORDINATORS_ONLY, "add": "LLFFFF"},
     "accounts.follow": {**COORDINATORS_ONLY, "add": "LLFFFF"},
+    # Usage statistics: one page, each person's own figures (tests/resources/test_usage.py checks the content).
+    "resources.resourceusage": {"changelist": "LLOOOO"},
 }  # fmt: skip
 # Models whose admin pages are covered elsewhere, with the changelist answers only.
 CHANGELIST_ONLY: dict[str, str] = {}
@@ -209,6 +211,7 @@ EXPECTED_OTHER: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]
     "resources:list": (lambda ctx: {}, "OOOOOO"),
     "resources:detail": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
     "resources:report": (lambda ctx: {"slug": ctx["published"].slug}, "OOOOOO"),
+    "resources:go": (lambda ctx: {"slug": ctx["published"].slug}, "RRRRRR"),  # to the resource's own address
     "resources:areas": (lambda ctx: {}, "OOOOOO"),
     "resources:area": (lambda ctx: {"slug": "no-such-area"}, "NNNNNN"),
     "resources:tag": (lambda ctx: {"slug": "no-such-tag"}, "NNNNNN"),
@@ -302,6 +305,7 @@ ADMIN_PAGES = ["changelist", "add", "change", "delete", "history", "simple_histo
 EXPECTED_ADMIN_EXTRA: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = {
     "admin:taggit_tag_merge_tags": (lambda ctx: {}, "LLFFFO"),  # merging changes every library's tags
     "admin:resources_resource_import": (lambda ctx: {}, "LLOOOO"),
+    "admin:resources_resourceusage_csv": (lambda ctx: {}, "LLOOOO"),  # without ?table=: the resources
 }
 
 
