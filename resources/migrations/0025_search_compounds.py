@@ -46,7 +46,7 @@ DROP FUNCTION IF EXISTS resources_search_fold(text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("resources", "0023_harvest_sources")]
+    dependencies = [("resources", "0024_search_declared")]
 
     operations = [
         migrations.RunSQL(FUNCTIONS, DROP),

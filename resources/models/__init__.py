@@ -78,6 +78,6 @@ __all__ = [
     "Term",
     "TermGroup",
     "TermLanguage",
-    "new_items_since",
     "UsageKind",
+    "new_items_since",
 ]

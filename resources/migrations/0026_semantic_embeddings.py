@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0023_harvest_sources'),
+        ("resources", "0025_search_compounds"),
     ]
 
     operations = [

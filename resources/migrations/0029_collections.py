@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0023_harvest_sources"),
+        ("resources", "0028_accessibility"),
         ("teams", "0004_dimension_focus"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -66,7 +66,7 @@ $$;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0023_harvest_sources'),
+        ("resources", "0027_search_ranking"),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         ('teams', '0004_dimension_focus'),
     ]

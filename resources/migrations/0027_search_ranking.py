@@ -77,7 +77,7 @@ DROP FUNCTION resources_lexeme_query(text, boolean);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0023_harvest_sources"),
+        ("resources", "0026_semantic_embeddings"),
     ]
 
     operations = [
