@@ -215,7 +215,7 @@ def measure_steps(pool: list[dict[str, str]]) -> None:
     from django.template.response import TemplateResponse
     from django.test import Client
 
-    from resources import facets, selectors, views
+    from resources import frontdoor, selectors, views
 
     client = Client(HTTP_HOST="127.0.0.1")
     steps: dict[str, list[float]] = {}
@@ -233,8 +233,8 @@ def measure_steps(pool: list[dict[str, str]]) -> None:
                 (selectors, "_top_ids", "database: ranking (first pages' ids)"),
                 (selectors, "did_you_mean", "database: did you mean"),
                 (views, "facet_links", "facet links"),
-                (facets.SearchPages, "__getitem__", "cards: the page's resources"),
-                (facets, "snippets", "cards: snippets"),
+                (frontdoor.SearchPages, "__getitem__", "cards: the page's resources"),
+                (frontdoor, "snippets", "cards: snippets"),
                 (TemplateResponse, "render", "template (with cards)"),
             ]:
                 stack.enter_context(timed(owner, name, per_page, step))
