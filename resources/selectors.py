@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from taggit.models import Tag
 
 from resources import accessibility, semantic
-from resources.forms import ResourceFilters, ResourceSearchForm, Sort
+from resources.forms import CRITERIA, ResourceFilters, ResourceSearchForm, Sort
 from resources.models import KnowledgeArea, Resource, Status
 from resources.search import (
     HALF_WEIGHT,
@@ -318,7 +318,7 @@ ORDERINGS = {
 }
 
 
-FILTERS = ["area", "kind", "language", "license", "audience", "tag", "feature", "free_of", "mode"]
+FILTERS = [name for name in CRITERIA if name != "q"]
 
 
 def has_filters(data: dict[str, Any]) -> bool:
@@ -342,7 +342,7 @@ def filtered_resources(data: dict[str, Any], *, areas: dict[str, KnowledgeArea])
 
 
 # A saved search (a follow, a search's feed) is the search page's query less its order and page: what it finds.
-SAVED_SEARCH_FIELDS = ["q", "area", "kind", "language", "audience", "license", "tag", "feature", "free_of", "mode"]
+SAVED_SEARCH_FIELDS = list(CRITERIA)
 
 
 def saved_search_form(params: Any) -> ResourceSearchForm:

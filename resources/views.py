@@ -25,6 +25,7 @@ from resources.selectors import (
     areas_with_counts,
     catalogue_version,
     normalised_search,
+    saved_search_form,
     search_resources,
 )
 from teams.jsonld import script
@@ -67,7 +68,7 @@ class ResourceFront(SearchFront[ResourceSearchForm, ResourceSearch]):
     model = Resource
 
     def form(self, request: HttpRequest) -> ResourceSearchForm:
-        return ResourceSearchForm(request.GET, areas=list(KnowledgeArea.objects.order_by("name")))
+        return saved_search_form(request.GET)
 
     def search(self, form: ResourceSearchForm, request: HttpRequest) -> ResourceSearch:
         version = getattr(request, "catalogue_version", None)
