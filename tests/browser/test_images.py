@@ -47,7 +47,7 @@ def test_the_resource_page_with_an_image_fits_a_phone_and_does_not_move(live_ser
         url = live_server.url + reverse("resources:detail", kwargs={"slug": resource.slug})
     page.goto(url, wait_until="domcontentloaded")
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    page.wait_for_function("performance.getEntriesByType('paint').length > 0")
+    page.wait_for_function("() => performance.getEntriesByType('paint').length > 0")
     assert held, "the page asked for its picture"
     for route in held:
         route.continue_()
